@@ -1,0 +1,1 @@
+// FindashApp module placeholder

@@ -1,0 +1,1 @@
+// Memcache module placeholder

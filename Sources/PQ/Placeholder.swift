@@ -1,0 +1,1 @@
+// PQ module placeholder

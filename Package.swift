@@ -14,12 +14,13 @@ let package = Package(
         // C libraries, each behind one thin system-library target found through pkg-config.
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CLibMemcached", pkgConfig: "libmemcached", providers: [.apt(["libmemcached-dev"])]),
+        .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // The wire: pure code over bytes, no I/O, no Foundation.
         .target(name: "HTTP1", swiftSettings: swiftSettings),
         // epoll loops, sockets, timers and the worker pool.
-        .target(name: "Reactor", dependencies: ["HTTP1"], swiftSettings: swiftSettings),
+        .target(name: "Reactor", dependencies: ["HTTP1", "CLinux"], swiftSettings: swiftSettings),
         // libpq: connections, pool, parameterised queries.
         .target(name: "PQ", dependencies: ["CLibPQ"], swiftSettings: swiftSettings),
         // libmemcached: get/set with TTL.

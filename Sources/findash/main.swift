@@ -1,1 +1,4 @@
-print("findash")
+import FindashApp
+import Glibc
+
+exit(Commands.main(Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,208 @@
+import Glibc
+import HTTP1
+import PQ
+
+/// The findash application: routes, authentication, parameters, caching and responses.
+/// Everything here runs on an event loop and returns at once; database and memcached work is
+/// handed to `runner` (a worker pool) and completes asynchronously.
+public final class DashboardApp: HTTPApplication {
+    private let settings: DashboardSettings
+    private let authenticator: TenantAuthenticator
+    private let service: DashboardService
+    private let health: HealthChecker
+    private let runner: JobRunner
+    private let local: LocalCache
+    private let shared: (any SharedResponseCache)?
+    private let generations: CacheGenerations
+    private let flights = SingleFlight<Result<(CachedResponse, hit: Bool), Problem>>()
+    private let ttlNanoseconds: Int64
+
+    public init(settings: DashboardSettings, authenticator: TenantAuthenticator, service: DashboardService,
+                health: HealthChecker, runner: @escaping JobRunner, local: LocalCache,
+                shared: (any SharedResponseCache)?, generations: CacheGenerations) {
+        self.settings = settings
+        self.authenticator = authenticator
+        self.service = service
+        self.health = health
+        self.runner = runner
+        self.local = local
+        self.shared = shared
+        self.generations = generations
+        self.ttlNanoseconds = Int64(settings.cacheTTLSeconds) * 1_000_000_000
+    }
+
+    // MARK: HTTPApplication
+
+    public func handle(_ head: HTTPRequestHead, connection: HTTPConnectionInfo) -> HTTPHandlerResult {
+        let requestID = RequestID.resolve(head.headers.first("x-request-id"))
+        let endpoint = DashboardEndpoint(path: head.path)
+        guard endpoint != nil || head.path == "/health" || head.path == "/health/dashboard" else {
+            return .respond(problem(.notFound, requestID: requestID))
+        }
+        switch head.method {
+        case .get, .head: break
+        case .options where !settings.corsAllowedOrigins.isEmpty:
+            return .respond(CORS.preflight(head, allowed: settings.corsAllowedOrigins, common: commonHeaders(requestID)))
+        default:
+            let allow = settings.corsAllowedOrigins.isEmpty ? "GET, HEAD" : "GET, HEAD, OPTIONS"
+            return .respond(problem(.methodNotAllowed(allow: allow), requestID: requestID))
+        }
+        if head.path == "/health" {
+            var response = HTTPServerResponse(status: 200, headerBytes: commonHeaders(requestID), body: Self.healthBody)
+            response.headerBytes += Self.jsonHeaders
+            return .respond(response)
+        }
+        guard let endpoint else {
+            return .async { [health] complete in
+                health.check { status, body in
+                    var response = HTTPServerResponse(status: status, headerBytes: self.commonHeaders(requestID), body: body)
+                    response.headerBytes += Self.jsonNoStoreHeaders
+                    complete(response)
+                }
+            }
+        }
+        return dashboard(endpoint, head: head, requestID: requestID)
+    }
+
+    public func errorResponse(status: Int, reason: String) -> HTTPServerResponse {
+        problem(Problem(status: status, detail: Self.protocolErrorDetail(status)), requestID: RequestID.make())
+    }
+
+    // MARK: Dashboard
+
+    private func dashboard(_ endpoint: DashboardEndpoint, head: HTTPRequestHead, requestID: String) -> HTTPHandlerResult {
+        guard settings.enabled else { return .respond(problem(.dashboardDisabled, requestID: requestID)) }
+        let tenant: Tenant
+        switch authenticator.authenticate(authorization: head.headers.first("authorization"), now: WallClock.now()) {
+        case .authenticated(let t, _): tenant = t
+        case .unauthorized: return .respond(problem(.unauthorized, requestID: requestID))
+        case .forbidden: return .respond(problem(.forbidden, requestID: requestID))
+        }
+        let parameters: DashboardParameters
+        switch DashboardParameters.parse(rawQuery: head.rawQuery, today: WallClock.today()) {
+        case .success(let p): parameters = p
+        case .failure(let invalid): return .respond(problem(.invalidParameter(invalid), requestID: requestID))
+        }
+        let ifNoneMatch = head.headers.first("if-none-match")
+        let cors = CORS.headers(origin: head.headers.first("origin"), allowed: settings.corsAllowedOrigins)
+        let respond: @Sendable (Result<(CachedResponse, hit: Bool), Problem>) -> HTTPServerResponse = { [self] result in
+            switch result {
+            case .success(let (cached, hit)):
+                return success(cached, hit: hit, ifNoneMatch: ifNoneMatch, requestID: requestID, extra: cors)
+            case .failure(let p):
+                return problem(p, requestID: requestID)
+            }
+        }
+
+        // Keys: tenant and generation first, so no key of one tenant can equal another's.
+        guard let prefix = generations.prefix(for: tenant.key) else {
+            return .async { [self] complete in
+                runner { complete(respond(self.computeFresh(endpoint, tenant, parameters))) }
+            }
+        }
+        let key = "fd:\(prefix):\(tenant.key):\(endpoint.rawValue):\(endpoint.cacheParameters(parameters))"
+        if let cached = local.get(key, now: MonotonicNow.nanoseconds()) {
+            return .respond(respond(.success((cached, hit: true))))
+        }
+        return .async { [self] complete in
+            let leads = flights.join(key) { result in complete(respond(result)) }
+            guard leads else { return }
+            runner { self.flights.finish(key, self.fill(key, endpoint, tenant, parameters)) }
+        }
+    }
+
+    /// On a worker: the shared cache, else PostgreSQL; stores what it computes.
+    private func fill(_ key: String, _ endpoint: DashboardEndpoint, _ tenant: Tenant, _ parameters: DashboardParameters) -> Result<(CachedResponse, hit: Bool), Problem> {
+        if let shared, let cached = shared.get(key) {
+            local.set(key, cached, ttlNanoseconds: ttlNanoseconds, now: MonotonicNow.nanoseconds())
+            return .success((cached, hit: true))
+        }
+        let result = computeFresh(endpoint, tenant, parameters)
+        if case .success(let (cached, _)) = result {
+            local.set(key, cached, ttlNanoseconds: ttlNanoseconds, now: MonotonicNow.nanoseconds())
+            shared?.set(key, cached, ttlSeconds: settings.cacheTTLSeconds)
+        }
+        return result
+    }
+
+    private func computeFresh(_ endpoint: DashboardEndpoint, _ tenant: Tenant, _ parameters: DashboardParameters) -> Result<(CachedResponse, hit: Bool), Problem> {
+        do {
+            let body = try service.compute(endpoint, tenant: tenant, parameters: parameters,
+                                           generatedAt: WallClock.rfc3339(epochSeconds: WallClock.now()))
+            return .success((CachedResponse(body: body), hit: false))
+        } catch {
+            return .failure(Self.problem(for: error))
+        }
+    }
+
+    /// One table from database failures to HTTP (STYLE habit 10).
+    static func problem(for error: PQError) -> Problem {
+        switch error {
+        case .unavailable, .timeout: return .databaseUnavailable
+        case .poolTimeout: return .overloaded
+        case .queryFailed(let state) where error.isTransient || state == "57014": return .databaseUnavailable
+        case .queryFailed: return .internalError
+        }
+    }
+
+    // MARK: Responses
+
+    private func success(_ cached: CachedResponse, hit: Bool, ifNoneMatch: String?, requestID: String, extra: [UInt8]) -> HTTPServerResponse {
+        var headers = commonHeaders(requestID)
+        headers += Self.dashboardHeaders
+        headers += hit ? Self.hitHeader : Self.missHeader
+        headers += Array("ETag: \(cached.etag)\r\n".utf8)
+        headers += extra
+        if let ifNoneMatch, cached.matches(ifNoneMatch: ifNoneMatch) {
+            return HTTPServerResponse(status: 304, headerBytes: headers)
+        }
+        headers += Self.jsonContentType
+        return HTTPServerResponse(status: 200, headerBytes: headers, body: cached.body)
+    }
+
+    private func problem(_ p: Problem, requestID: String) -> HTTPServerResponse {
+        var response = HTTPServerResponse(status: p.status, headerBytes: commonHeaders(requestID), body: p.body)
+        response.headerBytes += Self.problemHeaders
+        for (name, value) in p.headers { response.addHeader(name, value) }
+        return response
+    }
+
+    private func commonHeaders(_ requestID: String) -> [UInt8] {
+        var bytes = Self.requestIDPrefix
+        bytes += requestID.utf8
+        bytes += Self.nosniffLine
+        return bytes
+    }
+
+    private static func protocolErrorDetail(_ status: Int) -> String {
+        switch status {
+        case 408: "The request was not received in time."
+        case 413: "The request body is too large."
+        case 414: "The request target is too long."
+        case 431: "The request header section is too large."
+        case 501: "The request method is not implemented."
+        case 505: "Only HTTP/1.0 and HTTP/1.1 are supported."
+        default: "The request is malformed."
+        }
+    }
+
+    private static let healthBody = Array("{\"status\":\"ok\"}".utf8)
+    private static let requestIDPrefix = Array("X-Request-ID: ".utf8)
+    private static let nosniffLine = Array("\r\nX-Content-Type-Options: nosniff\r\n".utf8)
+    private static let jsonContentType = Array("Content-Type: application/json\r\n".utf8)
+    private static let jsonHeaders = Array("Content-Type: application/json\r\nCache-Control: no-store\r\n".utf8)
+    private static let jsonNoStoreHeaders = jsonHeaders
+    private static let problemHeaders = Array("Content-Type: application/problem+json\r\nCache-Control: no-store\r\n".utf8)
+    private static let dashboardHeaders = Array("Cache-Control: private, no-cache\r\nVary: Authorization\r\n".utf8)
+    private static let hitHeader = Array("X-Cache: HIT\r\n".utf8)
+    private static let missHeader = Array("X-Cache: MISS\r\n".utf8)
+}
+
+/// Monotonic nanoseconds for cache expiry (the Reactor's clock is not visible here).
+enum MonotonicNow {
+    static func nanoseconds() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+    }
+}

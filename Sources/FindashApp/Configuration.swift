@@ -1,0 +1,167 @@
+import Dashboard
+import Glibc
+import HTTP1
+import Reactor
+import Telemetry
+
+/// A bad setting: the server refuses to start with a one-line message naming the variable.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public let variable: String
+    public let problem: String
+    public var description: String { "invalid configuration: \(variable) \(problem)" }
+}
+
+/// Everything `findash serve` reads from the environment (CONTRACT §6 and issue 2).
+public struct Configuration: Sendable {
+    public enum Environment: String, Sendable, CaseIterable {
+        case development, testing, staging, production
+
+        /// The deployment design's cache TTL per environment, in seconds.
+        var defaultCacheTTL: Int {
+            switch self {
+            case .development: 60
+            case .testing: 300
+            case .staging: 600
+            case .production: 1800
+            }
+        }
+    }
+
+    public enum JWTKeySource: Sendable {
+        case secret(String)
+        case publicKeyFile(String)
+    }
+
+    public var environment: Environment = .development
+    public var server = HTTPServerConfiguration()
+    public var databaseURL = ""
+    public var memcachedServers: [(host: String, port: Int)] = []
+    public var dashboard = DashboardSettings()
+    public var jwtKey: JWTKeySource?
+    public var jwtIssuer: String?
+    public var jwtAudience: String?
+    public var logLevel: LogLevel = .info
+    /// `BLOCKING_THREADS`: worker threads for database and memcached work, default 16.
+    public var blockingThreads = 16
+    /// `DB_POOL_SIZE`: pooled PostgreSQL connections, default 10.
+    public var databasePoolSize = 10
+    /// `DB_STATEMENT_TIMEOUT`: seconds one dashboard statement may run, default 5.
+    public var statementTimeout = 5.0
+
+    /// The development fallback secret, used only when `ENVIRONMENT=development` and none is set.
+    static let developmentSecret = "findash-development-secret"
+
+    public static func fromEnvironment(_ env: [String: String]) throws(ConfigurationError) -> Configuration {
+        var c = Configuration()
+        func value(_ name: String) -> String? {
+            guard let v = env[name], !v.isEmpty else { return nil }
+            return v
+        }
+        if let v = value("ENVIRONMENT") {
+            guard let e = Environment(rawValue: v) else {
+                throw ConfigurationError(variable: "ENVIRONMENT", problem: "must be one of development, testing, staging, production")
+            }
+            c.environment = e
+        }
+        c.server.host = value("HOST") ?? "0.0.0.0"
+        c.server.port = try integer(env, "PORT", default: 8000, in: 0...65_535)
+        c.server.eventLoops = try integer(env, "WORKERS", default: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), in: 1...256)
+        c.server.headTimeout = try seconds(env, "HTTP_HEAD_TIMEOUT", default: 10)
+        c.server.idleTimeout = try seconds(env, "HTTP_IDLE_TIMEOUT", default: 60)
+        c.server.writeTimeout = try seconds(env, "HTTP_WRITE_TIMEOUT", default: 30)
+        c.server.drainTimeout = try seconds(env, "DRAIN_TIMEOUT", default: 20)
+        c.server.maxConnections = try integer(env, "MAX_CONNECTIONS", default: 10_000, in: 1...1_000_000)
+        c.blockingThreads = try integer(env, "BLOCKING_THREADS", default: 16, in: 1...1024)
+        c.databasePoolSize = try integer(env, "DB_POOL_SIZE", default: 10, in: 1...1000)
+        c.statementTimeout = try seconds(env, "DB_STATEMENT_TIMEOUT", default: 5)
+
+        guard let url = value("DATABASE_URL") else {
+            throw ConfigurationError(variable: "DATABASE_URL", problem: "is required (a libpq connection string or URI)")
+        }
+        c.databaseURL = url
+        if let servers = value("MEMCACHED_SERVERS") {
+            for item in servers.split(separator: ",") {
+                let parts = item.trimmingSpaces.split(separator: ":")
+                guard parts.count == 2, !parts[0].isEmpty, let port = Int(parts[1]), (1...65_535).contains(port) else {
+                    throw ConfigurationError(variable: "MEMCACHED_SERVERS", problem: "must be host:port[,host:port…]")
+                }
+                c.memcachedServers.append((String(parts[0]), port))
+            }
+        }
+        c.dashboard.cacheTTLSeconds = try integer(env, "DASHBOARD_CACHE_TTL", default: c.environment.defaultCacheTTL, in: 1...2_592_000)
+        if let v = value("DASHBOARD_ENABLED") {
+            switch v.lowercased() {
+            case "true", "1", "yes", "on": c.dashboard.enabled = true
+            case "false", "0", "no", "off": c.dashboard.enabled = false
+            default: throw ConfigurationError(variable: "DASHBOARD_ENABLED", problem: "must be true or false")
+            }
+        }
+        if let v = value("CORS_ALLOWED_ORIGINS") {
+            c.dashboard.corsAllowedOrigins = v.split(separator: ",").map { String($0.trimmingSpaces) }.filter { !$0.isEmpty }
+        }
+        if let v = value("LOG_LEVEL") {
+            guard let level = LogLevel(name: v) else {
+                throw ConfigurationError(variable: "LOG_LEVEL", problem: "must be one of debug, info, warning, error")
+            }
+            c.logLevel = level
+        }
+        switch (value("JWT_SECRET"), value("JWT_PUBLIC_KEY_FILE")) {
+        case (.some, .some):
+            throw ConfigurationError(variable: "JWT_SECRET", problem: "and JWT_PUBLIC_KEY_FILE are exclusive: set one")
+        case (.some(let secret), nil):
+            guard secret.utf8.count >= 16 || c.environment == .development || c.environment == .testing else {
+                throw ConfigurationError(variable: "JWT_SECRET", problem: "must be at least 16 bytes outside development and testing")
+            }
+            c.jwtKey = .secret(secret)
+        case (nil, .some(let path)):
+            c.jwtKey = .publicKeyFile(path)
+        case (nil, nil):
+            guard c.environment == .development else {
+                throw ConfigurationError(variable: "JWT_SECRET", problem: "or JWT_PUBLIC_KEY_FILE is required outside development")
+            }
+            c.jwtKey = .secret(developmentSecret)
+        }
+        c.jwtIssuer = value("JWT_ISSUER")
+        c.jwtAudience = value("JWT_AUDIENCE")
+        return c
+    }
+
+    private static func integer(_ env: [String: String], _ name: String, default fallback: Int, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+        guard let text = env[name], !text.isEmpty else { return fallback }
+        guard let n = Int(text), range.contains(n) else {
+            throw ConfigurationError(variable: name, problem: "must be an integer from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return n
+    }
+
+    private static func seconds(_ env: [String: String], _ name: String, default fallback: Double) throws(ConfigurationError) -> Double {
+        guard let text = env[name], !text.isEmpty else { return fallback }
+        guard let n = Double(text), n > 0, n <= 86_400 else {
+            throw ConfigurationError(variable: name, problem: "must be a number of seconds greater than 0")
+        }
+        return n
+    }
+}
+
+extension Substring {
+    var trimmingSpaces: Substring {
+        var s = self
+        while let f = s.first, f == " " { s.removeFirst() }
+        while let l = s.last, l == " " { s.removeLast() }
+        return s
+    }
+}
+
+/// The process environment as a dictionary.
+func processEnvironment() -> [String: String] {
+    var result: [String: String] = [:]
+    var pointer = environ
+    while let entry = pointer.pointee {
+        let text = String(cString: entry)
+        if let eq = text.firstIndex(of: "=") {
+            result[String(text[..<eq])] = String(text[text.index(after: eq)...])
+        }
+        pointer += 1
+    }
+    return result
+}

@@ -1,0 +1,32 @@
+import Dashboard
+import Memcache
+import Synchronization
+
+/// memcached behind the dashboard's `SharedResponseCache`: failures are misses, counted.
+final class MemcachedResponseCache: SharedResponseCache {
+    private let client: MemcacheClient
+    let errors = Atomic<Int>(0)
+
+    init(client: MemcacheClient) { self.client = client }
+
+    func get(_ key: String) -> CachedResponse? {
+        switch client.get(key) {
+        case .success(let bytes?): return CachedResponse(serialized: bytes)
+        case .success(nil): return nil
+        case .failure:
+            errors.add(1, ordering: .relaxed)
+            return nil
+        }
+    }
+
+    func set(_ key: String, _ value: CachedResponse, ttlSeconds: Int) {
+        if case .failure = client.set(key, value: value.serialized, ttlSeconds: ttlSeconds) {
+            errors.add(1, ordering: .relaxed)
+        }
+    }
+
+    func ping() -> Bool {
+        if case .success = client.ping() { return true }
+        return false
+    }
+}

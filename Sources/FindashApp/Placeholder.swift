@@ -1,1 +1,0 @@
-// FindashApp module placeholder

@@ -1,0 +1,142 @@
+import Dashboard
+import Glibc
+import JWT
+import Memcache
+import PQ
+import Reactor
+import Telemetry
+
+/// `findash serve`: wires configuration, database, cache, auth and the HTTP server, then
+/// serves until SIGTERM/SIGINT and drains.
+enum ServeCommand {
+    static let help = """
+        Usage: findash serve
+
+        Serves the dashboard API over HTTP/1.1 until SIGTERM or SIGINT, then drains in-flight
+        requests (DRAIN_TIMEOUT) and exits 0. All settings come from the environment:
+          ENVIRONMENT            development | testing | staging | production (development)
+          HOST, PORT             listen address (0.0.0.0, 8000)
+          DATABASE_URL           libpq connection string or URI (required)
+          MEMCACHED_SERVERS      host:port,host:port; empty: in-process cache
+          DASHBOARD_CACHE_TTL    seconds (60 / 300 / 600 / 1800 by environment)
+          DASHBOARD_ENABLED      true | false (true)
+          JWT_SECRET             HS256 secret, or
+          JWT_PUBLIC_KEY_FILE    PEM public key for RS256 / ES256
+          JWT_ISSUER, JWT_AUDIENCE  checked when set
+          CORS_ALLOWED_ORIGINS   comma-separated origins
+          LOG_LEVEL              debug | info | warning | error (info)
+          WORKERS                event loops (one per core)
+          BLOCKING_THREADS       worker threads for database and cache calls (16)
+          DB_POOL_SIZE           PostgreSQL connections (10)
+          DB_STATEMENT_TIMEOUT   seconds per dashboard statement (5)
+          HTTP_HEAD_TIMEOUT, HTTP_IDLE_TIMEOUT, HTTP_WRITE_TIMEOUT  seconds (10, 60, 30)
+          MAX_CONNECTIONS        open connections (10000)
+          DRAIN_TIMEOUT          seconds to finish in-flight requests on shutdown (20)
+        """
+
+    static func run(environment: [String: String]) -> Int32 {
+        let config: Configuration
+        do {
+            config = try Configuration.fromEnvironment(environment)
+        } catch {
+            printError("findash: \(error)")
+            return 2
+        }
+        let logger = Logger(minimum: config.logLevel)
+
+        let verifier: JWTVerifier
+        do {
+            verifier = JWTVerifier(key: try makeKey(config.jwtKey!), options: JWTVerifierOptions(issuer: config.jwtIssuer, audience: config.jwtAudience))
+        } catch {
+            printError("findash: invalid configuration: \(error)")
+            return 2
+        }
+
+        let workers = WorkerPool(threads: config.blockingThreads, name: "worker")
+        let healthWorker = WorkerPool(threads: 1, name: "health")
+        let runner: JobRunner = { workers.submit($0) }
+        let pool = PQPool(conninfo: config.databaseURL, size: config.databasePoolSize, connectTimeoutSeconds: 2,
+                          acquireTimeoutSeconds: config.statementTimeout, statementTimeoutSeconds: config.statementTimeout)
+        var shared: (any SharedResponseCache)?
+        if !config.memcachedServers.isEmpty {
+            let client = MemcacheClient(servers: config.memcachedServers.map { MemcacheServer(host: $0.host, port: $0.port) },
+                                        timeoutMilliseconds: 50, poolSize: config.blockingThreads)
+            shared = MemcachedResponseCache(client: client)
+        }
+        let generations = CacheGenerations()
+        let listener = PQListener(conninfo: config.databaseURL, channel: "findash_changes",
+                                  onNotify: { generations.changed($0) },
+                                  onStateChange: { up in
+                                      generations.listening(up)
+                                      logger.log(up ? .info : .warning, up ? "change notifications connected" : "change notifications lost")
+                                  })
+        listener.start()
+
+        var settings = config.dashboard
+        settings.version = Version.current
+        let app = DashboardApp(
+            settings: settings,
+            authenticator: TenantAuthenticator(verifier: verifier),
+            service: DashboardService(pool: pool, queryTimeout: config.statementTimeout + 1),
+            health: HealthChecker(conninfo: config.databaseURL, shared: shared, settings: settings, runner: { healthWorker.submit($0) }),
+            runner: runner,
+            local: LocalCache(maxBytes: shared == nil ? 256 << 20 : 64 << 20),
+            shared: shared,
+            generations: generations)
+
+        let server: HTTPServer
+        do {
+            server = try HTTPServer(configuration: config.server, application: app)
+        } catch {
+            logger.error("cannot listen", [("host", config.server.host), ("port", String(config.server.port)), ("error", error.description)])
+            return 1
+        }
+        logger.info("listening", [
+            ("host", config.server.host), ("port", String(config.server.port)), ("environment", config.environment.rawValue),
+            ("event_loops", String(config.server.eventLoops)), ("cache", shared == nil ? "in-process" : "memcached"),
+            ("cache_ttl", String(config.dashboard.cacheTTLSeconds)), ("version", Version.current),
+        ])
+        server.runUntilSignalled { signal in
+            logger.info("draining", [("signal", signal == SIGTERM ? "SIGTERM" : "SIGINT")])
+        }
+        listener.stop()
+        logger.info("stopped")
+        return 0
+    }
+
+    static func makeKey(_ source: Configuration.JWTKeySource) throws -> JWTKey {
+        switch source {
+        case .secret(let secret):
+            return JWTKey.hmac(secret: Array(secret.utf8))
+        case .publicKeyFile(let path):
+            guard let pem = readFile(path) else {
+                throw ConfigurationError(variable: "JWT_PUBLIC_KEY_FILE", problem: "cannot be read")
+            }
+            do {
+                return try JWTKey.publicKey(pem: pem)
+            } catch {
+                throw ConfigurationError(variable: "JWT_PUBLIC_KEY_FILE", problem: "is not an RSA or P-256 public key in PEM form")
+            }
+        }
+    }
+
+    static func readFile(_ path: String) -> [UInt8]? {
+        guard let file = fopen(path, "rb") else { return nil }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = fread(&chunk, 1, chunk.count, file)
+            if n <= 0 { break }
+            bytes += chunk[0..<n]
+            if bytes.count > 1 << 20 { return nil }
+        }
+        return bytes
+    }
+}
+
+/// The release's version, stamped by `ci/build.sh` through `FINDASH_VERSION` at build time
+/// when available.
+enum Version {
+    static let current = "0.1.0"
+}

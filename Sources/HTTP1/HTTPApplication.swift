@@ -1,0 +1,56 @@
+// The seam between the wire (Reactor) and the application (Dashboard): value types only, no I/O.
+// Owned by the server lead; the parser files do not depend on it.
+
+/// A response as the application produces it. The server adds the status line, `Date`,
+/// `Content-Length` and `Connection`; everything else (request id, content type …) is the
+/// application's.
+public struct HTTPServerResponse: Sendable {
+    public var status: Int
+    /// Pre-encoded header lines, each `Name: value\r\n`, written as they are.
+    public var headerBytes: [UInt8]
+    /// The body; not written for `HEAD` requests nor for 1xx/204/304 responses.
+    public var body: [UInt8]
+    /// Forces `Connection: close` after this response (protocol errors, draining).
+    public var closeConnection: Bool
+
+    public init(status: Int, headerBytes: [UInt8] = [], body: [UInt8] = [], closeConnection: Bool = false) {
+        self.status = status
+        self.headerBytes = headerBytes
+        self.body = body
+        self.closeConnection = closeConnection
+    }
+
+    /// Appends one header line; names and values must already be valid field text.
+    public mutating func addHeader(_ name: String, _ value: String) {
+        headerBytes.append(contentsOf: name.utf8)
+        headerBytes.append(UInt8(ascii: ":"))
+        headerBytes.append(UInt8(ascii: " "))
+        headerBytes.append(contentsOf: value.utf8)
+        headerBytes.append(13)
+        headerBytes.append(10)
+    }
+}
+
+/// What the application does with a request head.
+public enum HTTPHandlerResult: Sendable {
+    /// Answered at once, on the event loop (must not block).
+    case respond(HTTPServerResponse)
+    /// Answered later: `start` is called on the event loop, must return quickly, and must call
+    /// `complete` exactly once from any thread (typically a worker pool thread).
+    case async(@Sendable (_ complete: @escaping @Sendable (HTTPServerResponse) -> Void) -> Void)
+}
+
+/// Facts about the connection a request arrived on.
+public struct HTTPConnectionInfo: Sendable {
+    /// The peer's IP address as text ("127.0.0.1", "::1"), or "" when unknown.
+    public var remoteAddress: String
+    public init(remoteAddress: String) { self.remoteAddress = remoteAddress }
+}
+
+/// An application served by the HTTP server. Called on event-loop threads.
+public protocol HTTPApplication: Sendable {
+    /// Routes a complete request (its body already read and discarded).
+    func handle(_ head: HTTPRequestHead, connection: HTTPConnectionInfo) -> HTTPHandlerResult
+    /// The response for a request the parser rejected; the server closes the connection after it.
+    func errorResponse(status: Int, reason: String) -> HTTPServerResponse
+}

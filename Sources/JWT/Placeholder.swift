@@ -1,1 +1,0 @@
-// JWT module placeholder

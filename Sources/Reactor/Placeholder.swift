@@ -1,1 +1,0 @@
-// Reactor module placeholder

@@ -14,25 +14,8 @@ public struct Problem: Sendable, Error {
         self.headers = headers
     }
 
-    public var title: String {
-        switch status {
-        case 400: "Bad Request"
-        case 401: "Unauthorized"
-        case 403: "Forbidden"
-        case 404: "Not Found"
-        case 405: "Method Not Allowed"
-        case 408: "Request Timeout"
-        case 413: "Content Too Large"
-        case 414: "URI Too Long"
-        case 429: "Too Many Requests"
-        case 431: "Request Header Fields Too Large"
-        case 501: "Not Implemented"
-        case 503: "Service Unavailable"
-        case 504: "Gateway Timeout"
-        case 505: "HTTP Version Not Supported"
-        default: "Internal Server Error"
-        }
-    }
+    /// The status's reason phrase (RFC 9110 §15), the same for every problem of that status.
+    public var title: String { HTTPStatusLine.reason(status) }
 
     public var body: [UInt8] {
         var json = JSONWriter(capacity: 160)

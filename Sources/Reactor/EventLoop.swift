@@ -228,7 +228,7 @@ final class EventLoop: @unchecked Sendable {
                 if conn.phase == .idle { conn.requestStart = now }
                 conn.phase = .reading
                 conn.head = head
-                if head.expectsContinue { conn.enqueue(Self.continueLine) }
+                if head.expectsContinue { conn.enqueue(HTTPResponseEncoder.continueResponse) }
             case .messageEnd:
                 guard let head = conn.head else { continue }
                 dispatch(head, on: conn, now: now)
@@ -279,7 +279,7 @@ final class EventLoop: @unchecked Sendable {
     private func encode(_ response: HTTPServerResponse, keepAlive: Bool, omitBody: Bool, into conn: Connection) {
         var bytes = [UInt8]()
         bytes.reserveCapacity(256 + response.headerBytes.count + (omitBody ? 0 : response.body.count))
-        bytes.append(contentsOf: StatusLines.line(for: response.status))
+        HTTPStatusLine.write(response.status, into: &bytes)
         bytes.append(contentsOf: clock.dateLine)
         bytes.append(contentsOf: Self.contentLengthPrefix)
         appendDecimal(response.body.count, to: &bytes)
@@ -445,8 +445,7 @@ final class EventLoop: @unchecked Sendable {
 
     // MARK: Constant bytes
 
-    private static let continueLine = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
-    private static let contentLengthPrefix = Array("Content-Length: ".utf8)
+        private static let contentLengthPrefix = Array("Content-Length: ".utf8)
     private static let keepAliveLine = Array("\r\nConnection: keep-alive\r\n".utf8)
     private static let closeLine = Array("\r\nConnection: close\r\n".utf8)
 }

@@ -1,1 +1,0 @@
-// Memcache module placeholder

@@ -1,1 +1,0 @@
-// PQ module placeholder

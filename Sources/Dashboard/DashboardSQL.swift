@@ -27,11 +27,12 @@ enum DashboardSQL {
     }
 
     /// `round(n / d, 2)`, half away from zero, computed exactly: `div` truncates the exact
-    /// quotient, so `floor((2|n|·100 + |d|) / 2|d|)` is the correctly rounded count of cents.
-    /// NULL when `d` is zero.
+    /// quotient, so `floor((2|n|·100 + |d|) / 2|d|)` is the correctly rounded count of cents
+    /// (scaled back by multiplying with 0.01: numeric division would pick its own, possibly
+    /// zero, result scale for large values). NULL when `d` is zero.
     static func roundedQuotient(_ numerator: String, _ denominator: String) -> String {
         let n = "(\(numerator))::numeric", d = "(\(denominator))::numeric"
-        return "(CASE WHEN (\(d)) = 0 THEN NULL ELSE round(sign(\(n)) * sign(\(d)) * div(2 * abs(\(n)) * 100 + abs(\(d)), 2 * abs(\(d))) / 100, 2) END)"
+        return "(CASE WHEN (\(d)) = 0 THEN NULL ELSE round(sign(\(n)) * sign(\(d)) * div(2 * abs(\(n)) * 100 + abs(\(d)), 2 * abs(\(d))) * 0.01, 2) END)"
     }
 
     /// `n / d × 100`, rounded half away from zero to 2 decimals; NULL when `d` is zero.
@@ -122,11 +123,12 @@ enum DashboardSQL {
             return row(section, ordinal: "row_number() OVER (ORDER BY currency COLLATE \"C\")", [
                 "currency", "id", "amount", "description", "category", "booked_on",
             ]) + """
-                 FROM (SELECT DISTINCT ON (currency) currency::text AS currency, id::text AS id,
-                              round(amount, 2)::text AS amount, description,
-                              COALESCE(category, 'uncategorized') AS category, booked_on::text AS booked_on
-                       FROM transactions WHERE \(tenant) AND \(inPeriod) AND kind = 'expense'
-                       ORDER BY currency, amount, booked_on, id) y
+                 FROM (SELECT DISTINCT ON (t.currency) t.currency::text AS currency, t.id::text AS id,
+                              round(t.amount, 2)::text AS amount, t.description,
+                              COALESCE(t.category, 'uncategorized') AS category, t.booked_on::text AS booked_on
+                       FROM transactions t WHERE t.tenant_type = $1 AND t.tenant_id = $2 AND t.booked_on BETWEEN $3::date AND $4::date AND t.kind = 'expense'
+                       -- Table columns, not the text aliases above: amounts order numerically.
+                       ORDER BY t.currency, t.amount, t.booked_on, t.id) y
                 """
 
         case .categories:

@@ -174,35 +174,41 @@ final class EventLoop: @unchecked Sendable {
 
     // MARK: Reading and parsing
 
-    /// Reads until `EAGAIN` (edge-triggered), or stops early for back-pressure.
+    /// Reads until `EAGAIN` (edge-triggered), parsing as it goes, or stops early for
+    /// back-pressure (a request in progress with more pipelined input, or unsent output).
     private func readAvailable(_ conn: Connection, now: Int64, untilEOF: Bool = false) {
         while true {
             if conn.phase != .lingering && (conn.unparsedCount > config.limits.maxHeadBytes * 2 || conn.outBytes > Self.maxBufferedOutput) {
-                conn.readPaused = true  // back-pressure: resume after the pending work is written
-                break
+                conn.readPaused = true  // resumed once the pending work is written
+                return
             }
             let count = scratch.withUnsafeMutableBytes { read(conn.fd, $0.baseAddress, $0.count) }
             if count > 0 {
                 if conn.phase == .lingering { continue }
                 conn.inbound.append(contentsOf: scratch[0..<count])
+                process(conn, now: now)
+                guard isOpen(conn) else { return }
                 // A short read drained the socket; a new arrival raises a new edge. After
                 // EPOLLRDHUP no edge follows, so read on until the end of the stream is seen.
-                if count < scratch.count && !untilEOF { break }
+                if count < scratch.count && !untilEOF { return }
                 continue
             }
             if count == 0 {
                 conn.peerClosed = true
-                if conn.phase == .lingering { close(conn); return }
-                break
+                if conn.phase == .lingering { close(conn) } else { process(conn, now: now) }
+                return
             }
             switch errno {
             case EINTR: continue
-            case EAGAIN: break
+            case EAGAIN: return
             default: close(conn); return
             }
-            break
         }
-        process(conn, now: now)
+    }
+
+    private func isOpen(_ conn: Connection) -> Bool {
+        let index = Int(conn.fd)
+        return index < connections.count && connections[index] === conn
     }
 
     /// Parses and dispatches as many buffered requests as allowed, in order.
@@ -435,9 +441,8 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func close(_ conn: Connection) {
-        let index = Int(conn.fd)
-        guard index < connections.count, connections[index] === conn else { return }
-        connections[index] = nil
+        guard isOpen(conn) else { return }
+        connections[Int(conn.fd)] = nil
         liveCount -= 1
         Glibc.close(conn.fd)  // also removes it from the epoll set
         openConnections.release()

@@ -1,0 +1,54 @@
+# findash — developer entry points (GNU make).
+#
+#   make run        build, start PostgreSQL + memcached, migrate, seed, serve on :8000
+#   make test       build, start private services, swift test + live tests (CI runs this)
+#   make test-live  the live tests only (PYTEST_ARGS='-k pipelin' to pick some)
+#   make build      debug build          make release   release build
+#   make lint       swift-format lint + shellcheck
+#   make clean      stop every service this checkout started; remove .build and .local
+#   make deps       install missing Debian packages / pytest
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+# Swift is installed at /opt/swift; make sure it is found even when not on PATH.
+ifneq ($(wildcard /opt/swift/usr/bin/swift),)
+export PATH := /opt/swift/usr/bin:$(PATH)
+endif
+
+SHELL_SCRIPTS = $(wildcard scripts/*.sh ci/*.sh) .ci/run
+
+.PHONY: help run test test-live build release lint clean deps
+
+help:
+	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
+
+deps:
+	@scripts/deps.sh
+
+run:
+	@scripts/run.sh
+
+test:
+	@scripts/test.sh
+
+test-live:
+	@SWIFT_TEST=0 scripts/test.sh
+
+build: deps
+	swift build
+
+release: deps
+	swift build -c release
+
+# Style findings are reported, not fatal yet (no --strict); parse errors are.
+lint: deps
+	swift-format lint --recursive --parallel Sources Tests
+	shellcheck -x $(SHELL_SCRIPTS)
+
+clean:
+	@shopt -s nullglob; \
+	for dir in .local/*/; do \
+	    [[ -e "$$dir/.lock" ]] && scripts/services.sh stop "$$dir" || true; \
+	done
+	rm -rf .build .local

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# `make test`: dependencies, release build, private PostgreSQL + memcached,
+# migrations, the Swift unit tests, then the live tests (pytest over real
+# sockets against the release binary). Every step runs even when an earlier
+# test step failed, so one run shows everything; the exit status is non-zero
+# when anything failed.
+#
+# Environment knobs:
+#   SWIFT_TEST=0          skip `swift test` (make test-live)
+#   PYTEST_ARGS='-k http' extra pytest arguments
+#   KEEP_SERVICES=1       leave the services running afterwards (for debugging)
+set -uo pipefail
+# shellcheck source=scripts/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "$ROOT" || exit 1
+
+started=$SECONDS
+failed=()
+
+heading "dependencies (scripts/deps.sh)"
+scripts/deps.sh || exit 1
+
+heading "build: swift build -c release"
+swift build -c release || { echo "release build failed" >&2; exit 1; }
+BIN=$(release_bin) || exit 1
+note "binary: $BIN"
+
+heading "services: PostgreSQL + memcached"
+SVC=$ROOT/.local/test-$$
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    heading "services: stop"
+    if [[ ${KEEP_SERVICES:-0} == 1 ]]; then
+        note "KEEP_SERVICES=1: left running; stop with: scripts/services.sh destroy $SVC"
+    else
+        scripts/services.sh destroy "$SVC" || true
+    fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+scripts/services.sh start "$SVC" || exit 1
+# shellcheck source=/dev/null
+source "$SVC/env"
+
+heading "migrate: findash migrate"
+if ! "$BIN" migrate; then
+    failed+=("findash migrate")
+fi
+
+if [[ ${SWIFT_TEST:-1} != 0 ]]; then
+    heading "unit tests: swift test"
+    # Bounded so that a hung test can never eat CI's whole budget.
+    if ! timeout --kill-after=30 1500 swift test; then
+        failed+=("swift test")
+    fi
+fi
+
+heading "live tests: python3 -m pytest Tests/live"
+# shellcheck disable=SC2086  # PYTEST_ARGS is split on purpose
+if ! FINDASH_BIN=$BIN timeout --kill-after=30 2400 \
+    python3 -m pytest -q -rfE -p no:cacheprovider --durations=10 ${PYTEST_ARGS:-} Tests/live; then
+    failed+=("live tests")
+fi
+
+heading "summary ($((SECONDS - started)) s)"
+if ((${#failed[@]} > 0)); then
+    note "FAILED: ${failed[*]}"
+    exit 1
+fi
+note "make test: all steps passed"

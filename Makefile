@@ -5,7 +5,7 @@
 #   make test-live  the live tests only (PYTEST_ARGS='-k pipelin' to pick some)
 #   make build      debug build          make release   release build
 #   make lint       swift-format lint + shellcheck
-#   make clean      stop every service this checkout started; remove .build and .local
+#   make clean      stop (and delete) every service this checkout started; remove .build, .local
 #   make deps       install missing Debian packages / pytest
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -49,6 +49,6 @@ lint: deps
 clean:
 	@shopt -s nullglob; \
 	for dir in .local/*/; do \
-	    [[ -e "$$dir/.lock" ]] && scripts/services.sh stop "$$dir" || true; \
+	    [[ -e "$$dir/.lock" ]] && scripts/services.sh destroy "$$dir" || true; \
 	done
 	rm -rf .build .local

@@ -355,6 +355,16 @@ status)
     status
     ;;
 destroy)
+    # Delete only a directory that holds nothing but what this script (and
+    # scripts/run.sh) put there: never someone's checkout or home by mistake.
+    shopt -s nullglob dotglob
+    for entry in "$DIR"/*; do
+        case ${entry##*/} in
+        .lock | env | env.tmp | initdb.log | memcached.* | pg.* | postgres | jwt_secret | seeded) ;;
+        *) die "$DIR holds ${entry##*/}, which this script did not create: not deleting it" ;;
+        esac
+    done
+    shopt -u nullglob dotglob
     stop_mc
     stop_pg fast
     if [[ -L $DIR/postgres && $PGHOME == /tmp/findash-pg.* ]]; then

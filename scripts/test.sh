@@ -53,15 +53,15 @@ fi
 if [[ ${SWIFT_TEST:-1} != 0 ]]; then
     heading "unit tests: swift test"
     # Bounded so that a hung test can never eat CI's whole budget.
-    if ! timeout --kill-after=30 1500 swift test; then
+    if ! timeout --foreground --kill-after=30 1500 swift test; then
         failed+=("swift test")
     fi
 fi
 
 heading "live tests: python3 -m pytest Tests/live"
 # shellcheck disable=SC2086  # PYTEST_ARGS is split on purpose
-if ! FINDASH_BIN=$BIN timeout --kill-after=30 2400 \
-    python3 -m pytest -q -rfE -p no:cacheprovider --durations=10 ${PYTEST_ARGS:-} Tests/live; then
+if ! FINDASH_BIN=$BIN timeout --foreground --kill-after=30 2400 \
+    python3 -m pytest -q -rfE -p no:cacheprovider --tb=short --durations=10 ${PYTEST_ARGS:-} Tests/live; then
     failed+=("live tests")
 fi
 

@@ -1,6 +1,7 @@
 import Glibc
 import HTTP1
 import PQ
+import Telemetry
 
 /// The findash application: routes, authentication, parameters, caching and responses.
 /// Everything here runs on an event loop and returns at once; database and memcached work is
@@ -16,10 +17,14 @@ public final class DashboardApp: HTTPApplication {
     private let generations: CacheGenerations
     private let flights = SingleFlight<Result<(CachedResponse, hit: Bool), Problem>>()
     private let ttlNanoseconds: Int64
+    private let metrics: Metrics
+    private let logger: Logger
 
     public init(settings: DashboardSettings, authenticator: TenantAuthenticator, service: DashboardService,
                 health: HealthChecker, runner: @escaping JobRunner, local: LocalCache,
-                shared: (any SharedResponseCache)?, generations: CacheGenerations) {
+                shared: (any SharedResponseCache)?, generations: CacheGenerations, metrics: Metrics, logger: Logger) {
+        self.metrics = metrics
+        self.logger = logger
         self.settings = settings
         self.authenticator = authenticator
         self.service = service
@@ -34,9 +39,37 @@ public final class DashboardApp: HTTPApplication {
     // MARK: HTTPApplication
 
     public func handle(_ head: HTTPRequestHead, connection: HTTPConnectionInfo) -> HTTPHandlerResult {
-        let requestID = RequestID.resolve(head.headers.first("x-request-id"))
+        let context = RequestContext(head: head)
+        switch route(head, connection: connection, context: context) {
+        case .respond(let response):
+            finish(context, response)
+            return .respond(response)
+        case .async(let start):
+            return .async { [self] complete in
+                start { response in
+                    self.finish(context, response)
+                    complete(response)
+                }
+            }
+        }
+    }
+
+    /// Metrics and the access-log line of a finished request.
+    private func finish(_ context: RequestContext, _ response: HTTPServerResponse) {
+        let elapsed = Double(MonotonicNow.nanoseconds() - context.started) / 1e9
+        metrics.observe(endpoint: context.endpoint, tenantType: context.tenant?.type, tenantKey: context.tenant?.key,
+                        status: response.status, seconds: elapsed, nowSeconds: MonotonicNow.nanoseconds() / 1_000_000_000)
+        logger.access(requestID: context.requestID, method: context.method, path: context.path, status: response.status,
+                      tenantType: context.tenant?.type, tenantID: context.tenant?.id, subject: context.subject,
+                      endpoint: context.endpoint, durationMs: elapsed * 1000, cacheHit: context.cacheHit,
+                      responseSize: response.body.count)
+    }
+
+    private func route(_ head: HTTPRequestHead, connection: HTTPConnectionInfo, context: RequestContext) -> HTTPHandlerResult {
+        let requestID = context.requestID
         let endpoint = DashboardEndpoint(path: head.path)
-        guard endpoint != nil || head.path == "/health" || head.path == "/health/dashboard" else {
+        let isMetrics = head.path == "/metrics" && settings.metricsAllow.contains(connection.remoteAddress)
+        guard endpoint != nil || isMetrics || head.path == "/health" || head.path == "/health/dashboard" else {
             return .respond(problem(.notFound, requestID: requestID))
         }
         switch head.method {
@@ -47,21 +80,21 @@ public final class DashboardApp: HTTPApplication {
             let allow = settings.corsAllowedOrigins.isEmpty ? "GET, HEAD" : "GET, HEAD, OPTIONS"
             return .respond(problem(.methodNotAllowed(allow: allow), requestID: requestID))
         }
-        if head.path == "/health" {
-            var response = HTTPServerResponse(status: 200, headerBytes: commonHeaders(requestID), body: Self.healthBody)
-            response.headerBytes += Self.jsonHeaders
-            return .respond(response)
-        }
-        guard let endpoint else {
-            return .async { [health] complete in
+        switch head.path {
+        case "/health":
+            return .respond(HTTPServerResponse(status: 200, headerBytes: commonHeaders(requestID) + Self.jsonNoStoreHeaders, body: Self.healthBody))
+        case "/metrics":
+            let body = Array(metrics.render(nowSeconds: MonotonicNow.nanoseconds() / 1_000_000_000).utf8)
+            return .respond(HTTPServerResponse(status: 200, headerBytes: commonHeaders(requestID) + Self.metricsHeaders, body: body))
+        case "/health/dashboard":
+            return .async { [self] complete in
                 health.check { status, body in
-                    var response = HTTPServerResponse(status: status, headerBytes: self.commonHeaders(requestID), body: body)
-                    response.headerBytes += Self.jsonNoStoreHeaders
-                    complete(response)
+                    complete(HTTPServerResponse(status: status, headerBytes: self.commonHeaders(requestID) + Self.jsonNoStoreHeaders, body: body))
                 }
             }
+        default:
+            return dashboard(endpoint!, head: head, context: context)
         }
-        return dashboard(endpoint, head: head, requestID: requestID)
     }
 
     public func errorResponse(status: Int, reason: String) -> HTTPServerResponse {
@@ -70,11 +103,15 @@ public final class DashboardApp: HTTPApplication {
 
     // MARK: Dashboard
 
-    private func dashboard(_ endpoint: DashboardEndpoint, head: HTTPRequestHead, requestID: String) -> HTTPHandlerResult {
+    private func dashboard(_ endpoint: DashboardEndpoint, head: HTTPRequestHead, context: RequestContext) -> HTTPHandlerResult {
+        let requestID = context.requestID
         guard settings.enabled else { return .respond(problem(.dashboardDisabled, requestID: requestID)) }
         let tenant: Tenant
         switch authenticator.authenticate(authorization: head.headers.first("authorization"), now: WallClock.now()) {
-        case .authenticated(let t, _): tenant = t
+        case .authenticated(let t, let subject):
+            tenant = t
+            context.tenant = t
+            context.subject = subject
         case .unauthorized: return .respond(problem(.unauthorized, requestID: requestID))
         case .forbidden: return .respond(problem(.forbidden, requestID: requestID))
         }
@@ -88,6 +125,7 @@ public final class DashboardApp: HTTPApplication {
         let respond: @Sendable (Result<(CachedResponse, hit: Bool), Problem>) -> HTTPServerResponse = { [self] result in
             switch result {
             case .success(let (cached, hit)):
+                context.cacheHit = hit
                 return success(cached, hit: hit, ifNoneMatch: ifNoneMatch, requestID: requestID, extra: cors)
             case .failure(let p):
                 return problem(p, requestID: requestID)
@@ -102,6 +140,7 @@ public final class DashboardApp: HTTPApplication {
         }
         let key = "fd:\(prefix):\(tenant.key):\(endpoint.rawValue):\(endpoint.cacheParameters(parameters))"
         if let cached = local.get(key, now: MonotonicNow.nanoseconds()) {
+            metrics.cacheHits.add(1, ordering: .relaxed)
             return .respond(respond(.success((cached, hit: true))))
         }
         return .async { [self] complete in
@@ -115,8 +154,10 @@ public final class DashboardApp: HTTPApplication {
     private func fill(_ key: String, _ endpoint: DashboardEndpoint, _ tenant: Tenant, _ parameters: DashboardParameters) -> Result<(CachedResponse, hit: Bool), Problem> {
         if let shared, let cached = shared.get(key) {
             local.set(key, cached, ttlNanoseconds: ttlNanoseconds, now: MonotonicNow.nanoseconds())
+            metrics.cacheHits.add(1, ordering: .relaxed)
             return .success((cached, hit: true))
         }
+        metrics.cacheMisses.add(1, ordering: .relaxed)
         let result = computeFresh(endpoint, tenant, parameters)
         if case .success(let (cached, _)) = result {
             local.set(key, cached, ttlNanoseconds: ttlNanoseconds, now: MonotonicNow.nanoseconds())
@@ -126,11 +167,13 @@ public final class DashboardApp: HTTPApplication {
     }
 
     private func computeFresh(_ endpoint: DashboardEndpoint, _ tenant: Tenant, _ parameters: DashboardParameters) -> Result<(CachedResponse, hit: Bool), Problem> {
+        metrics.databaseComputations.add(1, ordering: .relaxed)
         do {
             let body = try service.compute(endpoint, tenant: tenant, parameters: parameters,
                                            generatedAt: WallClock.rfc3339(epochSeconds: WallClock.now()))
             return .success((CachedResponse(body: body), hit: false))
         } catch {
+            logger.warning("dashboard computation failed", [("error", error.logDescription), ("endpoint", endpoint.path)])
             return .failure(Self.problem(for: error))
         }
     }
@@ -190,19 +233,10 @@ public final class DashboardApp: HTTPApplication {
     private static let requestIDPrefix = Array("X-Request-ID: ".utf8)
     private static let nosniffLine = Array("\r\nX-Content-Type-Options: nosniff\r\n".utf8)
     private static let jsonContentType = Array("Content-Type: application/json\r\n".utf8)
-    private static let jsonHeaders = Array("Content-Type: application/json\r\nCache-Control: no-store\r\n".utf8)
-    private static let jsonNoStoreHeaders = jsonHeaders
+    private static let jsonNoStoreHeaders = Array("Content-Type: application/json\r\nCache-Control: no-store\r\n".utf8)
+    private static let metricsHeaders = Array("Content-Type: text/plain; version=0.0.4; charset=utf-8\r\nCache-Control: no-store\r\n".utf8)
     private static let problemHeaders = Array("Content-Type: application/problem+json\r\nCache-Control: no-store\r\n".utf8)
     private static let dashboardHeaders = Array("Cache-Control: private, no-cache\r\nVary: Authorization\r\n".utf8)
     private static let hitHeader = Array("X-Cache: HIT\r\n".utf8)
     private static let missHeader = Array("X-Cache: MISS\r\n".utf8)
-}
-
-/// Monotonic nanoseconds for cache expiry (the Reactor's clock is not visible here).
-enum MonotonicNow {
-    static func nanoseconds() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
-    }
 }

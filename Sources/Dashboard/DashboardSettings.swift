@@ -6,6 +6,8 @@ public struct DashboardSettings: Sendable {
     public var cacheTTLSeconds = 60
     /// `CORS_ALLOWED_ORIGINS`: exact origins allowed to read responses from a browser.
     public var corsAllowedOrigins: [String] = []
+    /// `METRICS_ALLOW`: peer addresses allowed to read `/metrics` (default loopback).
+    public var metricsAllow: [String] = ["127.0.0.1", "::1"]
     /// Reported by `/health/dashboard`.
     public var version = "dev"
 

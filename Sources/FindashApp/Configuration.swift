@@ -121,6 +121,9 @@ public struct Configuration: Sendable {
             }
             c.jwtKey = .secret(developmentSecret)
         }
+        if let v = value("METRICS_ALLOW") {
+            c.dashboard.metricsAllow = v.split(separator: ",").map { String($0.trimmingSpaces) }
+        }
         c.jwtIssuer = value("JWT_ISSUER")
         c.jwtAudience = value("JWT_AUDIENCE")
         return c

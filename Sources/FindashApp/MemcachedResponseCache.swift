@@ -1,27 +1,30 @@
 import Dashboard
 import Memcache
-import Synchronization
+import Telemetry
 
 /// memcached behind the dashboard's `SharedResponseCache`: failures are misses, counted.
 final class MemcachedResponseCache: SharedResponseCache {
     private let client: MemcacheClient
-    let errors = Atomic<Int>(0)
+    private let metrics: Metrics
 
-    init(client: MemcacheClient) { self.client = client }
+    init(client: MemcacheClient, metrics: Metrics) {
+        self.client = client
+        self.metrics = metrics
+    }
 
     func get(_ key: String) -> CachedResponse? {
         switch client.get(key) {
         case .success(let bytes?): return CachedResponse(serialized: bytes)
         case .success(nil): return nil
         case .failure:
-            errors.add(1, ordering: .relaxed)
+            metrics.cacheErrors.add(1, ordering: .relaxed)
             return nil
         }
     }
 
     func set(_ key: String, _ value: CachedResponse, ttlSeconds: Int) {
         if case .failure = client.set(key, value: value.serialized, ttlSeconds: ttlSeconds) {
-            errors.add(1, ordering: .relaxed)
+            metrics.cacheErrors.add(1, ordering: .relaxed)
         }
     }
 

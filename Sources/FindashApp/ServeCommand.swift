@@ -57,15 +57,19 @@ enum ServeCommand {
         let runner: JobRunner = { workers.submit($0) }
         let pool = PQPool(conninfo: config.databaseURL, size: config.databasePoolSize, connectTimeoutSeconds: 2,
                           acquireTimeoutSeconds: config.statementTimeout, statementTimeoutSeconds: config.statementTimeout)
+        let metrics = Metrics()
         var shared: (any SharedResponseCache)?
         if !config.memcachedServers.isEmpty {
             let client = MemcacheClient(servers: config.memcachedServers.map { MemcacheServer(host: $0.host, port: $0.port) },
                                         timeoutMilliseconds: 50, poolSize: config.blockingThreads)
-            shared = MemcachedResponseCache(client: client)
+            shared = MemcachedResponseCache(client: client, metrics: metrics)
         }
         let generations = CacheGenerations()
         let listener = PQListener(conninfo: config.databaseURL, channel: "findash_changes",
-                                  onNotify: { generations.changed($0) },
+                                  onNotify: { payload in
+                                      generations.changed(payload)
+                                      metrics.cacheInvalidations.add(1, ordering: .relaxed)
+                                  },
                                   onStateChange: { up in
                                       generations.listening(up)
                                       logger.log(up ? .info : .warning, up ? "change notifications connected" : "change notifications lost")
@@ -82,7 +86,9 @@ enum ServeCommand {
             runner: runner,
             local: LocalCache(maxBytes: shared == nil ? 256 << 20 : 64 << 20),
             shared: shared,
-            generations: generations)
+            generations: generations,
+            metrics: metrics,
+            logger: logger)
 
         let server: HTTPServer
         do {
@@ -90,6 +96,17 @@ enum ServeCommand {
         } catch {
             logger.error("cannot listen", [("host", config.server.host), ("port", String(config.server.port)), ("error", error.description)])
             return 1
+        }
+        metrics.addGauges { [connections = server.connections] in
+            let stats = pool.stats
+            let load = workers.load
+            return [
+                ("dashboard_db_pool_in_use", "PostgreSQL connections lent out.", Double(stats.inUse)),
+                ("dashboard_db_pool_idle", "Open PostgreSQL connections waiting to be used.", Double(stats.idle)),
+                ("dashboard_db_pool_waiting", "Requests waiting for a PostgreSQL connection.", Double(stats.waiting)),
+                ("dashboard_worker_queue", "Jobs waiting for a worker thread.", Double(load.queued)),
+                ("dashboard_http_connections", "Open HTTP connections.", Double(connections.current)),
+            ]
         }
         logger.info("listening", [
             ("host", config.server.host), ("port", String(config.server.port)), ("environment", config.environment.rawValue),
@@ -101,6 +118,7 @@ enum ServeCommand {
         }
         listener.stop()
         logger.info("stopped")
+        logger.flush()
         return 0
     }
 

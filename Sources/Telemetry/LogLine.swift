@@ -31,11 +31,20 @@ public enum LogLevel: Int, Sendable, Comparable {
 public struct Logger: Sendable {
     public let minimum: LogLevel
     public let service: String
+    private let sink: LogSink
 
-    public init(minimum: LogLevel, service: String = "findash") {
+    public init(minimum: LogLevel, service: String = "findash", sink: LogSink = .standardOutput) {
         self.minimum = minimum
         self.service = service
+        self.sink = sink
     }
+
+    public func isEnabled(_ level: LogLevel) -> Bool { level >= minimum }
+
+    func sinkWrite(_ line: String) { sink.write(line) }
+
+    /// Waits until queued lines are written (before the process exits).
+    public func flush() { sink.flush() }
 
     public func log(_ level: LogLevel, _ message: String, _ fields: [(String, String)] = []) {
         guard level >= minimum else { return }
@@ -45,9 +54,7 @@ public struct Logger: Sendable {
             line += ",\(Self.quoted(name)):\(Self.quoted(value))"
         }
         line += "}\n"
-        var bytes = Array(line.utf8)
-        // One write(2) per line: lines from different threads never interleave.
-        bytes.withUnsafeMutableBytes { _ = write(1, $0.baseAddress, $0.count) }
+        sinkWrite(line)
     }
 
     public func info(_ message: String, _ fields: [(String, String)] = []) { log(.info, message, fields) }
@@ -87,5 +94,21 @@ public struct Logger: Sendable {
             }
         }
         return out + "\""
+    }
+}
+
+extension Logger {
+    /// One access-log line per request (issue 5's fields); numbers stay JSON numbers.
+    public func access(requestID: String, method: String, path: String, status: Int, tenantType: String?, tenantID: String?,
+                       subject: String?, endpoint: String, durationMs: Double, cacheHit: Bool?, responseSize: Int) {
+        guard isEnabled(.info) else { return }
+        func optional(_ s: String?) -> String { s.map(Self.quoted) ?? "null" }
+        let duration = (durationMs * 1000).rounded() / 1000
+        var line = "{\"timestamp\":\"\(Self.timestamp())\",\"level\":\"info\",\"service\":\"\(service)\",\"message\":\"request\""
+        line += ",\"request_id\":\(Self.quoted(requestID)),\"method\":\(Self.quoted(method)),\"path\":\(Self.quoted(path))"
+        line += ",\"status\":\(status),\"tenant_type\":\(optional(tenantType)),\"tenant_id\":\(optional(tenantID))"
+        line += ",\"subject\":\(optional(subject)),\"endpoint\":\(Self.quoted(endpoint)),\"duration_ms\":\(duration)"
+        line += ",\"cache_hit\":\(cacheHit.map { $0 ? "true" : "false" } ?? "null"),\"response_size\":\(responseSize)}\n"
+        sinkWrite(line)
     }
 }

@@ -1,0 +1,45 @@
+import Glibc
+import HTTP1
+
+/// What is known about one request as it is handled, for its access-log line and metrics.
+/// One per request; filled in by the handler as it learns the tenant and the cache outcome.
+final class RequestContext: @unchecked Sendable {
+    // Written on the event loop before any asynchronous work starts, except `cacheHit`,
+    // which the single completing thread sets before `finish`.
+    let requestID: String
+    let method: String
+    let path: String
+    let started: Int64
+    var endpoint: String
+    var tenant: Tenant?
+    var subject: String?
+    var cacheHit: Bool?
+
+    init(head: HTTPRequestHead) {
+        requestID = RequestID.resolve(head.headers.first("x-request-id"))
+        method = head.method.name
+        path = head.path
+        started = MonotonicNow.nanoseconds()
+        endpoint = RequestContext.routeTemplate(head.path)
+    }
+
+    /// The route template used as the metrics label: bounded, never a raw path.
+    static func routeTemplate(_ path: String) -> String {
+        switch path {
+        case "/health", "/health/dashboard", "/metrics", "/financial/dashboard", "/financial/dashboard/summary",
+             "/financial/dashboard/accounts", "/financial/dashboard/transactions", "/financial/dashboard/budgets":
+            return path
+        default:
+            return "other"
+        }
+    }
+}
+
+/// Monotonic nanoseconds (the Reactor's clock is not visible here).
+enum MonotonicNow {
+    static func nanoseconds() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+    }
+}

@@ -17,6 +17,7 @@ PACKAGES=(
     libmemcached-tools  # memcstat & co., handy for checks
     pkg-config          # SwiftPM finds the system libraries through it
     curl                # README examples and live tests
+    openssl             # live tests mint RS256 / ES256 tokens with the openssl CLI
     wrk                 # live load test and benchmarks
     nginx-light         # benchmark baseline
     shellcheck          # make lint

@@ -32,3 +32,8 @@ extern int pthread_setname_np(pthread_t thread, const char *name);
 
 static inline int caccept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) { return accept4(fd, addr, len, flags); }
 static inline void cpthread_setname(pthread_t thread, const char *name) { (void)pthread_setname_np(thread, name); }
+
+// Socket type flags (an enum in glibc that Swift's Glibc overlay does not always surface).
+static const int CSOCK_STREAM = SOCK_STREAM;
+static const int CSOCK_NONBLOCK = SOCK_NONBLOCK;
+static const int CSOCK_CLOEXEC = SOCK_CLOEXEC;

@@ -29,6 +29,8 @@ final class EventLoop: @unchecked Sendable {
     private var draining = false
     private var drainDeadline: Int64 = 0
     private var lastSweep: Int64 = 0
+    /// Held in reserve for shedding connections when descriptors run out.
+    private var spareFD: Int32 = open("/dev/null", O_RDONLY | O_CLOEXEC)
 
     private static let sweepInterval: Int64 = 100_000_000  // 100 ms
     private static let lingerTimeout: Int64 = 2_000_000_000
@@ -118,13 +120,21 @@ final class EventLoop: @unchecked Sendable {
             var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
             let fd = withUnsafeMutablePointer(to: &storage) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    caccept4(listenFD, $0, &length, Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue))
+                    caccept4(listenFD, $0, &length, CSOCK_NONBLOCK | CSOCK_CLOEXEC)
                 }
             }
             if fd < 0 {
                 switch errno {
                 case EINTR, ECONNABORTED, EPROTO: continue
-                default: return  // EAGAIN, or EMFILE/ENFILE: try again on the next readiness event
+                case EMFILE, ENFILE:
+                    // Out of descriptors: the level-triggered listener would fire forever. Free
+                    // the spare descriptor, accept and close the waiting connection, re-reserve.
+                    Glibc.close(spareFD)
+                    let victim = caccept4(listenFD, nil, nil, CSOCK_CLOEXEC)
+                    if victim >= 0 { Glibc.close(victim) }
+                    spareFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
+                    continue
+                default: return  // EAGAIN
                 }
             }
             // Over the limit: close at once rather than queue (issue 2).
@@ -287,8 +297,12 @@ final class EventLoop: @unchecked Sendable {
         bytes.reserveCapacity(256 + response.headerBytes.count + (omitBody ? 0 : response.body.count))
         HTTPStatusLine.write(response.status, into: &bytes)
         bytes.append(contentsOf: clock.dateLine)
-        bytes.append(contentsOf: Self.contentLengthPrefix)
-        appendDecimal(response.body.count, to: &bytes)
+        // RFC 9110 §8.6: no Content-Length on 204, nor on 304 (it would have to be the 200's).
+        if response.status != 304 && response.status != 204 {
+            bytes.append(contentsOf: Self.contentLengthPrefix)
+            appendDecimal(response.body.count, to: &bytes)
+            bytes.append(13); bytes.append(10)
+        }
         bytes.append(contentsOf: keepAlive ? Self.keepAliveLine : Self.closeLine)
         bytes.append(contentsOf: response.headerBytes)
         bytes.append(13); bytes.append(10)
@@ -451,8 +465,8 @@ final class EventLoop: @unchecked Sendable {
     // MARK: Constant bytes
 
         private static let contentLengthPrefix = Array("Content-Length: ".utf8)
-    private static let keepAliveLine = Array("\r\nConnection: keep-alive\r\n".utf8)
-    private static let closeLine = Array("\r\nConnection: close\r\n".utf8)
+    private static let keepAliveLine = Array("Connection: keep-alive\r\n".utf8)
+    private static let closeLine = Array("Connection: close\r\n".utf8)
 }
 
 @inline(__always)

@@ -10,12 +10,25 @@ public final class HTTPServer: Sendable {
     /// Binds every loop's listener; throws when the address is unusable.
     public init(configuration: HTTPServerConfiguration, application: any HTTPApplication) throws(SystemError) {
         signal(SIGPIPE, SIG_IGN)  // a peer that went away is an EPIPE, not a process kill
+        Self.raiseFileLimit(to: configuration.maxConnections + 1024)
         self.configuration = configuration
         var loops: [EventLoop] = []
         for _ in 0..<max(1, configuration.eventLoops) {
             loops.append(try EventLoop(config: configuration, app: application, counter: connections))
         }
         self.loops = loops
+    }
+
+    /// 10,000 connections need more descriptors than the usual soft limit of 1,024: raise it
+    /// towards the hard limit.
+    static func raiseFileLimit(to wanted: Int) {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return }
+        let target = min(rlim_t(wanted), limit.rlim_max)
+        if limit.rlim_cur < target {
+            limit.rlim_cur = target
+            setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+        }
     }
 
     /// Serves until `SIGTERM` or `SIGINT`, then drains: stops accepting, closes idle connections,

@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 
 /// Creating listening sockets and tuning accepted ones.
@@ -7,14 +8,14 @@ enum Sockets {
     static func listen(host: String, port: Int, backlog: Int32) throws(SystemError) -> Int32 {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_socktype = CSOCK_STREAM
         hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV
         var info: UnsafeMutablePointer<addrinfo>?
         let rc = getaddrinfo(host, String(port), &hints, &info)
         guard rc == 0, let ai = info else { throw SystemError(call: "getaddrinfo", errno: EINVAL) }
         defer { freeaddrinfo(info) }
 
-        let fd = socket(ai.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let fd = socket(ai.pointee.ai_family, CSOCK_STREAM | CSOCK_NONBLOCK | CSOCK_CLOEXEC, 0)
         guard fd >= 0 else { throw SystemError(call: "socket", errno: errno) }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))

@@ -14,8 +14,9 @@ Fixtures
 - get_json           support.get_json
 - services           services(action): scripts/services.sh ACTION $FINDASH_SERVICES_DIR
 
-Every test is bounded: after FINDASH_TEST_TIMEOUT seconds (default 300) the whole run
-dumps every thread's stack and exits, so that a hung server cannot hang CI.
+Every test is bounded: after FINDASH_TEST_TIMEOUT seconds (default 300, setup and
+teardown included) the run prints every thread's stack and exits with status 3, so that
+a hung server cannot hang CI.
 """
 
 import atexit
@@ -23,6 +24,7 @@ import faulthandler
 import os
 import resource
 import sys
+import threading
 import types
 
 import pytest
@@ -60,13 +62,31 @@ def pytest_configure(config):
         raise pytest.UsageError("findash live tests: %s" % exc)
 
 
+def _watchdog_fire(item):
+    # Out of pytest's output capture first, or the stacks would vanish with the process.
+    capman = item.config.pluginmanager.getplugin("capturemanager")
+    try:
+        if capman is not None:
+            capman.suspend_global_capture(in_=True)
+    except Exception:  # noqa: BLE001 — best effort; exiting matters more
+        pass
+    sys.stderr.write("\n!!! %s still running after %.0f s (FINDASH_TEST_TIMEOUT): "
+                     "stacks of every thread follow, then the run stops.\n" % (item.nodeid, TEST_TIMEOUT))
+    faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
+    sys.stderr.flush()
+    support.stop_all_servers()
+    os._exit(3)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item, nextitem):
-    faulthandler.dump_traceback_later(TEST_TIMEOUT, exit=True)
+    timer = threading.Timer(TEST_TIMEOUT, _watchdog_fire, args=(item,))
+    timer.daemon = True
+    timer.start()
     try:
         yield
     finally:
-        faulthandler.cancel_dump_traceback_later()
+        timer.cancel()
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -91,6 +91,7 @@ export TOKEN='$TOKEN'
 
 curl -s $base/health
 curl -s $base/health/dashboard
+curl -s $base/metrics
 curl -s -H "Authorization: Bearer \$TOKEN" '$base/financial/dashboard/summary'
 curl -s -H "Authorization: Bearer \$TOKEN" '$base/financial/dashboard/accounts?include_inactive=true'
 curl -s -H "Authorization: Bearer \$TOKEN" '$base/financial/dashboard/transactions?granularity=week&top=5'

@@ -6,9 +6,11 @@ import Synchronization
 /// Keys are spread over the servers with ketama consistent hashing (libketama-compatible
 /// MD5 continuum), so adding or losing a server remaps only its share of keys. Every
 /// network step is bounded by `timeoutMilliseconds` (connect, poll, send, receive). A
-/// server that fails twice in a row is taken out of the continuum (its keys move to the
-/// others) and retried after 2 s, so a dead server costs at most a couple of timeouts per
-/// handle, not one per request.
+/// server whose connections fail (down, refusing) is skipped at once — calls for its keys
+/// fail fast — and retried every 2 s; after repeated failures libmemcached takes it out of
+/// the continuum (its keys move to the other servers) until it answers again. A server
+/// that accepts connections but does not answer (stopped, overloaded) is cut off by a
+/// per-server circuit breaker after two timeouts in a row, then probed every 2 s.
 ///
 /// `memcached_st` is not thread-safe: the client keeps a stack of handles cloned from a
 /// configured prototype, lending one per call. When all are busy a temporary handle is
@@ -18,6 +20,8 @@ public final class MemcacheClient: Sendable {
     private let prototype: Mutex<MemcacheHandle?>
     private let idle = Mutex<[MemcacheHandle]>([])
     private let poolSize: Int
+    /// Stops paying the timeout on every call to a server that is up but silent.
+    private let breaker = MemcacheBreaker(limit: Int(MemcacheClient.failureLimit), openSeconds: MemcacheClient.retrySeconds)
 
     /// Server failures in a row before a server is taken out.
     static let failureLimit: UInt64 = 2
@@ -27,10 +31,11 @@ public final class MemcacheClient: Sendable {
     /// - Parameters:
     ///   - servers: the memcached servers (an empty list makes every call `.unavailable`).
     ///   - timeoutMilliseconds: bound on each connect / send / receive (default 50).
-    ///   - poolSize: most idle handles (connections per server) kept (default 16).
+    ///   - poolSize: most idle handles kept, each with its own connection to each server
+    ///     (default 16; size it to the number of threads that use the cache).
     ///   - binaryProtocol: memcached's binary protocol instead of the text one. Default
-    ///     false: measured slightly faster here, and the binary protocol is deprecated
-    ///     in memcached 1.6.
+    ///     false: both measured the same here (about 12 µs of client CPU and 24 µs round
+    ///     trip per 30 KB get or set on loopback), and memcached 1.6 deprecates binary.
     public init(servers: [MemcacheServer], timeoutMilliseconds: Int = 50, poolSize: Int = 16, binaryProtocol: Bool = false) {
         self.poolSize = max(1, poolSize)
         guard let handle = MemcacheHandle(memcached_create(nil)) else {
@@ -65,7 +70,7 @@ public final class MemcacheClient: Sendable {
     /// The value stored under `key`, or nil on a miss.
     public func get(_ key: String) -> Result<[UInt8]?, MemcacheError> {
         guard MemcacheClient.isValid(key) else { return .failure(.failed("invalid key")) }
-        return withHandle { raw in
+        return withHandle(key: key) { raw in
             var length = 0
             var flags: UInt32 = 0
             var rc = MEMCACHED_SUCCESS
@@ -74,7 +79,7 @@ public final class MemcacheClient: Sendable {
             if rc == MEMCACHED_NOTFOUND { return .success(nil) }
             guard rc == MEMCACHED_SUCCESS else { return .failure(MemcacheClient.error(rc, raw)) }
             guard let value else { return .success([]) }  // an empty value
-            return .success(Array(UnsafeRawBufferPointer(start: value, count: length).bindMemory(to: UInt8.self)))
+            return .success(Array(UnsafeRawBufferPointer(start: value, count: length)))
         }
     }
 
@@ -83,7 +88,7 @@ public final class MemcacheClient: Sendable {
     public func set(_ key: String, value: [UInt8], ttlSeconds: Int) -> Result<Void, MemcacheError> {
         guard MemcacheClient.isValid(key) else { return .failure(.failed("invalid key")) }
         let ttl = time_t(min(max(ttlSeconds, 1), 30 * 86_400))
-        return withHandle { raw in
+        return withHandle(key: key) { raw in
             let rc = key.withCString { keyPointer in
                 value.withUnsafeBufferPointer { buffer in
                     buffer.withMemoryRebound(to: CChar.self) { bytes in
@@ -101,15 +106,35 @@ public final class MemcacheClient: Sendable {
         get("findash:ping").map { _ in () }
     }
 
-    /// Runs `body` with a handle of its own: a pooled one, else a fresh clone.
-    private func withHandle<T>(_ body: (UnsafeMutablePointer<memcached_st>) -> Result<T, MemcacheError>) -> Result<T, MemcacheError> {
+    /// Runs `body` with a handle of its own (a pooled one, else a fresh clone), unless the
+    /// breaker of the server owning `key` is open.
+    private func withHandle<T>(key: String, _ body: (UnsafeMutablePointer<memcached_st>) -> Result<T, MemcacheError>) -> Result<T, MemcacheError> {
         let pooled = idle.withLock { $0.popLast() }
         guard let handle = pooled ?? prototype.withLock({ $0?.clone() }) else { return .failure(.unavailable) }
+        defer {
+            idle.withLock { stack in
+                if stack.count < poolSize { stack.append(handle) }
+            }
+        }
+        let server = MemcacheClient.server(owning: key, handle.raw)
+        if let server, !breaker.allows(server) { return .failure(.unavailable) }
         let result = body(handle.raw)
-        idle.withLock { stack in
-            if stack.count < poolSize { stack.append(handle) }
+        if let server {
+            if case .failure(.timeout) = result {
+                breaker.record(server, timedOut: true)
+            } else {
+                breaker.record(server, timedOut: false)
+            }
         }
         return result
+    }
+
+    /// "host:port" of the server `key` hashes to (after any servers taken out), if any.
+    private static func server(owning key: String, _ raw: UnsafeMutablePointer<memcached_st>) -> String? {
+        var rc = MEMCACHED_SUCCESS
+        guard let instance = key.withCString({ memcached_server_by_key(raw, $0, key.utf8.count, &rc) }),
+              let name = memcached_server_name(instance) else { return nil }
+        return String(cString: name) + ":" + String(memcached_server_port(instance))
     }
 
     /// memcached keys: 1…250 bytes, no spaces or control characters (protocol.txt, "Keys").

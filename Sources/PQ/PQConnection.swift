@@ -57,10 +57,15 @@ public final class PQConnection {
             close()
             throw .unavailable
         }
-        if serverVersion >= 14_0000 {
+        if serverVersion >= 140_000 {
             // PG 14+: a backend whose client went away (our deadline dropped it) stops its
             // query within 2 s instead of running it to the end.
-            try execute("SET client_connection_check_interval = 2000", timeoutSeconds: max(deadline.remainingSeconds, 1))
+            // A pooler or managed service may refuse the setting: only a lost session matters.
+            do {
+                try execute("SET client_connection_check_interval = 2000", timeoutSeconds: max(deadline.remainingSeconds, 1))
+            } catch {
+                if isBroken { throw error }
+            }
         }
     }
 

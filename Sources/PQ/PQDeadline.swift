@@ -53,6 +53,9 @@ enum PQWaitResult {
 /// Waits until `fd` is ready for `events` (POLLIN / POLLOUT) or the deadline passes.
 /// Errors and hang-ups count as "ready": the libpq call that follows reports them.
 func pqWait(fd: Int32, events: Int16, until deadline: PQDeadline) -> PQWaitResult {
+    // No socket (session already failed): let the caller's libpq call report it rather
+    // than sleep until the deadline.
+    guard fd >= 0 else { return .ready }
     var pfd = pollfd(fd: fd, events: events, revents: 0)
     while true {
         let timeout = deadline.remainingMilliseconds

@@ -193,7 +193,7 @@ def test_server_survives_random_garbage(findash):
                 conn.sock.shutdown(1)  # SHUT_WR: the server sees end of input
             except OSError:
                 pass
-            conn.read_until_close(3)
+            conn.read_until_close(1)
         assert findash.alive(), "findash died on input %r\n%s" % (bytes(data)[:300], findash.log_tail())
     with RawConnection(findash) as conn:
         conn.send(simple_get())

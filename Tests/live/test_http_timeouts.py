@@ -200,3 +200,19 @@ def test_connections_over_max_connections_are_closed_at_once(start_findash):
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+def test_half_closed_connection_with_partial_request_is_closed(findash):
+    # Once the client has sent FIN, a partial request can never complete: waiting for
+    # the head timeout only holds a descriptor.
+    for partial in (b"GET /health HTTP/1.1\r\nHost: t\r\n",
+                    simple_get() + b"GET /hea",
+                    b"GET /health HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc"):
+        with RawConnection(findash, timeout=5) as conn:
+            conn.send(partial)
+            conn.sock.shutdown(socket.SHUT_WR)
+            started = time.monotonic()
+            _, how = conn.read_until_close(5)
+            elapsed = time.monotonic() - started
+        assert how != "timeout" and elapsed < 2, (
+            "after the client's FIN with %r pending, the connection stayed open %.1f s" % (partial, elapsed))

@@ -12,11 +12,13 @@ struct SeedTenant {
     /// Sizes follow Zipf's law with exponent 1.2 (weight 1/rank^1.2): with 50 tenants the
     /// largest gets 30 % of all transactions, the second 13 %, and 33 of them under 1 % each.
     static func plan(_ options: SeedOptions) -> [SeedTenant] {
-        let count = options.tenants
+        // The fields are public vars: clamp again rather than trust init's clamping.
+        let count = max(1, options.tenants)
+        let total = max(0, options.transactions)
         let weights = (0..<count).map { 1 / SeedMath.pow(Double($0 + 1), 1.2) }
         let totalWeight = weights.reduce(0, +)
-        var sizes = weights.map { Int(Double(options.transactions) * $0 / totalWeight) }
-        sizes[0] += options.transactions - sizes.reduce(0, +)
+        var sizes = weights.map { Int(Double(total) * $0 / totalWeight) }
+        sizes[0] += total - sizes.reduce(0, +)
 
         var tenants: [SeedTenant] = []
         var users = 0

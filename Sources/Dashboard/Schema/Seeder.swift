@@ -17,7 +17,7 @@ public enum Seeder {
         let started = SeedMath.monotonicSeconds()
         let tenants = SeedTenant.plan(options)
         let profiles = tenants.map { SeedProfile(tenant: $0, options: options) }
-        log("seed: \(tenants.count) tenants, \(options.transactions) transactions, seed \(options.seed), today \(date(options.today)); "
+        log("seed: \(tenants.count) tenants, \(tenants.reduce(0) { $0 + $1.transactionCount }) transactions, seed \(options.seed), today \(date(options.today)); "
             + "largest tenant \(tenants[0].typeName)/\(tenants[0].id) with \(tenants[0].transactionCount) transactions")
 
         // Pass one: histories are generated to tune budget limits, then dropped; the
@@ -57,7 +57,7 @@ public enum Seeder {
             let copyStarted = SeedMath.monotonicSeconds()
             try connection.copyIn("COPY transactions (\(SeedRows.transactionColumns)) FROM STDIN",
                                   chunks: SeedTransactionChunks(profiles: profiles, seed: options.seed), timeoutSeconds: 3600)
-            log("seed: copied \(options.transactions) transactions in \(SeedMath.oneDecimal(SeedMath.monotonicSeconds() - copyStarted)) s")
+            log("seed: copied \(tenants.reduce(0) { $0 + $1.transactionCount }) transactions in \(SeedMath.oneDecimal(SeedMath.monotonicSeconds() - copyStarted)) s")
 
             var budgetRows = SeedCopyBuffer(capacity: 1 << 16)
             var counts: [SeedBudgetStatus?: Int] = [:]

@@ -20,8 +20,24 @@ enum DashboardSQL {
     /// The statement reading `sections`, in section order, rows ordered within each.
     static func statement(_ sections: [Section]) -> String {
         // Naming every parameter's type once makes statements that use only some of them valid.
-        var sql = "WITH params AS (SELECT $1::text, $2::text, $3::date, $4::date, $5::date, $6::date, $7::text, $8::int, $9::boolean) "
-        sql += sections.map { "(" + branch($0) + ")" }.joined(separator: " UNION ALL ")
+        var sql = "WITH params AS (SELECT $1::text, $2::text, $3::date, $4::date, $5::date, $6::date, $7::text, $8::int, $9::boolean)"
+        if sections.contains(where: { $0 != .budgets }) {
+            // The period's transactions, read once through the tenant + date index (an index-only
+            // scan: every column is in the index), grouped per day, currency, kind, category and
+            // account — exact sums of sums, many times fewer rows — and shared by every section
+            // below. The previous period is included only when a section compares with it.
+            let first = sections.contains(.transactionCurrencies) ? "$6::date" : "$3::date"
+            sql += """
+                , period_rows AS MATERIALIZED (
+                    SELECT booked_on, currency, kind, category, account_id, SUM(amount) AS amount,
+                           SUM(amount) FILTER (WHERE amount > 0) AS inflow, SUM(amount) FILTER (WHERE amount < 0) AS outflow,
+                           count(*) AS n, min(amount) AS lowest
+                    FROM transactions
+                    WHERE \(tenant) AND booked_on BETWEEN \(first) AND $4::date
+                    GROUP BY booked_on, currency, kind, category, account_id)
+                """
+        }
+        sql += " " + sections.map { "(" + branch($0) + ")" }.joined(separator: " UNION ALL ")
         sql += " ORDER BY 1, 2"
         return sql
     }
@@ -45,7 +61,6 @@ enum DashboardSQL {
     }
 
     private static let tenant = "tenant_type = $1 AND tenant_id = $2"
-    private static let inPeriod = "booked_on BETWEEN $3::date AND $4::date"
     private static let assetTypes = "('checking', 'savings', 'cash', 'investment')"
     private static let liabilityTypes = "('credit_card', 'loan')"
 
@@ -72,8 +87,8 @@ enum DashboardSQL {
                        FULL JOIN (SELECT currency,
                                     COALESCE(SUM(amount) FILTER (WHERE kind = 'income'), 0) AS income,
                                     -COALESCE(SUM(amount) FILTER (WHERE kind = 'expense'), 0) AS expenses,
-                                    count(*) AS transactions
-                             FROM transactions WHERE \(tenant) AND \(inPeriod) GROUP BY currency) f
+                                    SUM(n) AS transactions
+                             FROM period_rows WHERE booked_on >= $3::date GROUP BY currency) f
                        ON b.currency = f.currency) x
                 """
 
@@ -86,13 +101,13 @@ enum DashboardSQL {
                 "COALESCE(t.n, 0)::text", "l.last::text",
             ]) + """
                  FROM accounts a
-                 LEFT JOIN (SELECT tx.account_id,
-                                   SUM(tx.amount) FILTER (WHERE tx.amount > 0 AND tx.currency = ac.currency) AS inflow,
-                                   -SUM(tx.amount) FILTER (WHERE tx.amount < 0 AND tx.currency = ac.currency) AS outflow,
-                                   count(*) AS n
-                            FROM transactions tx JOIN accounts ac ON ac.id = tx.account_id
-                            WHERE tx.tenant_type = $1 AND tx.tenant_id = $2 AND tx.booked_on BETWEEN $3::date AND $4::date
-                            GROUP BY tx.account_id) t ON t.account_id = a.id
+                 LEFT JOIN (SELECT r.account_id,
+                                   SUM(r.inflow) FILTER (WHERE r.currency = ac.currency) AS inflow,
+                                   -SUM(r.outflow) FILTER (WHERE r.currency = ac.currency) AS outflow,
+                                   SUM(r.n) AS n
+                            FROM period_rows r JOIN accounts ac ON ac.id = r.account_id
+                            WHERE r.booked_on >= $3::date
+                            GROUP BY r.account_id) t ON t.account_id = a.id
                  LEFT JOIN LATERAL (SELECT max(tx.booked_on) AS last FROM transactions tx
                                     WHERE tx.account_id = a.id AND tx.tenant_type = $1 AND tx.tenant_id = $2
                                       AND tx.booked_on <= $4::date) l ON true
@@ -110,25 +125,33 @@ enum DashboardSQL {
                  FROM (SELECT currency::text AS currency,
                               COALESCE(SUM(amount) FILTER (WHERE kind = 'income' AND booked_on >= $3::date), 0) AS income,
                               -COALESCE(SUM(amount) FILTER (WHERE kind = 'expense' AND booked_on >= $3::date), 0) AS expenses,
-                              count(*) FILTER (WHERE booked_on >= $3::date) AS n,
-                              count(*) FILTER (WHERE kind = 'expense' AND booked_on >= $3::date) AS expense_n,
+                              COALESCE(SUM(n) FILTER (WHERE booked_on >= $3::date), 0) AS n,
+                              COALESCE(SUM(n) FILTER (WHERE kind = 'expense' AND booked_on >= $3::date), 0) AS expense_n,
                               COALESCE(SUM(amount) FILTER (WHERE kind = 'income' AND booked_on < $3::date), 0) AS previous_income,
                               -COALESCE(SUM(amount) FILTER (WHERE kind = 'expense' AND booked_on < $3::date), 0) AS previous_expenses
-                       FROM transactions WHERE \(tenant) AND booked_on BETWEEN $6::date AND $4::date
-                       GROUP BY currency) x
+                       FROM period_rows GROUP BY currency) x
                  WHERE n > 0
                 """
 
         case .largestExpenses:
-            return row(section, ordinal: "row_number() OVER (ORDER BY currency COLLATE \"C\")", [
-                "currency", "id", "amount", "description", "category", "booked_on",
+            // The lowest amount, then the earliest day with it, from the day groups (hash
+            // aggregates, no sort); then that day's matching rows by id through the index (only
+            // then is a wide row read).
+            return row(section, ordinal: "row_number() OVER (ORDER BY c.currency COLLATE \"C\")", [
+                "c.currency::text", "t.id::text", "round(t.amount, 2)::text", "t.description",
+                "COALESCE(t.category, 'uncategorized')", "t.booked_on::text",
             ]) + """
-                 FROM (SELECT DISTINCT ON (t.currency) t.currency::text AS currency, t.id::text AS id,
-                              round(t.amount, 2)::text AS amount, t.description,
-                              COALESCE(t.category, 'uncategorized') AS category, t.booked_on::text AS booked_on
-                       FROM transactions t WHERE t.tenant_type = $1 AND t.tenant_id = $2 AND t.booked_on BETWEEN $3::date AND $4::date AND t.kind = 'expense'
-                       -- Table columns, not the text aliases above: amounts order numerically.
-                       ORDER BY t.currency, t.amount, t.booked_on, t.id) y
+                 FROM (SELECT r.currency, m.amount, min(r.booked_on) AS booked_on
+                       FROM period_rows r
+                       JOIN (SELECT currency, min(lowest) AS amount FROM period_rows
+                             WHERE booked_on >= $3::date AND kind = 'expense' GROUP BY currency) m
+                         ON r.currency = m.currency AND r.lowest = m.amount
+                       WHERE r.booked_on >= $3::date AND r.kind = 'expense'
+                       GROUP BY r.currency, m.amount) c
+                 CROSS JOIN LATERAL (SELECT id, amount, description, category, booked_on FROM transactions
+                                     WHERE tenant_type = $1 AND tenant_id = $2 AND booked_on = c.booked_on
+                                       AND kind = 'expense' AND currency = c.currency AND amount = c.amount
+                                     ORDER BY id LIMIT 1) t
                 """
 
         case .categories:
@@ -136,11 +159,11 @@ enum DashboardSQL {
                 "currency", "category", "round(expenses, 2)::text", "n::text", percentage("expenses", "total") + "::text",
             ]) + """
                  FROM (SELECT currency::text AS currency, COALESCE(category, 'uncategorized') AS category,
-                              -SUM(amount) AS expenses, count(*) AS n,
+                              -SUM(amount) AS expenses, SUM(n) AS n,
                               row_number() OVER (PARTITION BY currency
                                                  ORDER BY -SUM(amount) DESC, COALESCE(category, 'uncategorized') COLLATE "C") AS rank,
                               SUM(-SUM(amount)) OVER (PARTITION BY currency) AS total
-                       FROM transactions WHERE \(tenant) AND \(inPeriod) AND kind = 'expense'
+                       FROM period_rows WHERE booked_on >= $3::date AND kind = 'expense'
                        GROUP BY currency, COALESCE(category, 'uncategorized')) z
                  WHERE rank <= $8::int
                 """
@@ -153,7 +176,7 @@ enum DashboardSQL {
                  FROM (SELECT currency::text AS currency, date_trunc($7::text, booked_on::timestamp)::date AS bucket,
                               COALESCE(SUM(amount) FILTER (WHERE kind = 'income'), 0) AS income,
                               -COALESCE(SUM(amount) FILTER (WHERE kind = 'expense'), 0) AS expenses
-                       FROM transactions WHERE \(tenant) AND \(inPeriod)
+                       FROM period_rows WHERE booked_on >= $3::date
                        GROUP BY 1, 2) w
                 """
 
@@ -169,11 +192,7 @@ enum DashboardSQL {
                 "($5::date - period_start + 1)::text", "(period_end - $5::date)::text",
             ]) + """
                  FROM (SELECT bu.id, bu.name, bu.category, bu.currency, bu.period, bu.amount, bu.alert_threshold,
-                              p.period_start, p.period_end,
-                              COALESCE((SELECT -SUM(t.amount) FROM transactions t
-                                        WHERE t.tenant_type = $1 AND t.tenant_id = $2 AND t.kind = 'expense'
-                                          AND t.category = bu.category AND t.currency = bu.currency
-                                          AND t.booked_on BETWEEN p.period_start AND $5::date), 0) AS spent
+                              p.period_start, p.period_end, COALESCE(s.spent, 0) AS spent
                        FROM budgets bu
                        CROSS JOIN LATERAL (
                            SELECT GREATEST(c.start, bu.starts_on) AS period_start,
@@ -184,6 +203,12 @@ enum DashboardSQL {
                                                                    WHEN 'quarterly' THEN 'quarter' ELSE 'year' END AS unit,
                                                     CASE bu.period WHEN 'weekly' THEN interval '7 days' WHEN 'monthly' THEN interval '1 month'
                                                                    WHEN 'quarterly' THEN interval '3 months' ELSE interval '1 year' END AS step) u) s) c) p
+                       -- A lateral join, not a scalar subquery in the select list: that one would be
+                       -- evaluated again for every reference to `spent` above.
+                       LEFT JOIN LATERAL (SELECT -SUM(t.amount) AS spent FROM transactions t
+                                          WHERE t.tenant_type = $1 AND t.tenant_id = $2 AND t.kind = 'expense'
+                                            AND t.category = bu.category AND t.currency = bu.currency
+                                            AND t.booked_on BETWEEN p.period_start AND $5::date) s ON true
                        WHERE bu.tenant_type = $1 AND bu.tenant_id = $2 AND bu.is_active
                          AND bu.starts_on <= $5::date AND (bu.ends_on IS NULL OR bu.ends_on >= $5::date)) b
                 """

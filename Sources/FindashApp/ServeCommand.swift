@@ -56,7 +56,10 @@ enum ServeCommand {
         let healthWorker = WorkerPool(threads: 1, name: "health")
         let runner: JobRunner = { workers.submit($0) }
         let pool = PQPool(conninfo: config.databaseURL, size: config.databasePoolSize, connectTimeoutSeconds: 2,
-                          acquireTimeoutSeconds: config.statementTimeout, statementTimeoutSeconds: config.statementTimeout)
+                          acquireTimeoutSeconds: config.statementTimeout, statementTimeoutSeconds: config.statementTimeout,
+                          // Enough for the day-grouped period rows of a large tenant to hash in
+                          // memory instead of sorting (measured: 3.3 s → 0.45 s for 210k rows).
+                          settings: [("work_mem", "32MB")])
         let metrics = Metrics()
         var shared: (any SharedResponseCache)?
         if !config.memcachedServers.isEmpty {

@@ -19,7 +19,8 @@ struct PQConnInfo {
 
     /// Composes the parameters. Throws `.unavailable` for a string libpq cannot parse;
     /// libpq's parse message is dropped because it may quote the string (and a password).
-    init(conninfo: String, connectTimeoutSeconds: Double, statementTimeoutSeconds: Double?) throws(PQError) {
+    init(conninfo: String, connectTimeoutSeconds: Double, statementTimeoutSeconds: Double?,
+         settings: [(String, String)] = []) throws(PQError) {
         let parsed = try PQConnInfo.parse(conninfo)
         hostCount = max(PQConnInfo.count(parsed["host"]), PQConnInfo.count(parsed["hostaddr"]), 1)
 
@@ -43,11 +44,22 @@ struct PQConnInfo {
             // must not go on burning a backend.
             options += " -c statement_timeout=\(Int((statementTimeoutSeconds * 1000).rounded(.up)))"
         }
+        // Caller's session settings (e.g. work_mem); names and values are plain tokens.
+        for (name, value) in settings where PQConnInfo.isToken(name) && PQConnInfo.isToken(value) {
+            options += " -c \(name)=\(value)"
+        }
         add("options", options)
         // libpq applies connect_timeout per host (minimum 2 s), which is what lets it move
         // on from a host that accepts TCP but never answers.
         let perHost = connectTimeoutSeconds / Double(hostCount)
         add("connect_timeout", String(max(2, Int(perHost.rounded(.up)))))
+    }
+
+    /// Letters, digits, `_` and `.`: safe inside libpq's `options` without quoting.
+    static func isToken(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { b in
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x2E
+        }
     }
 
     private mutating func add(_ keyword: String, _ value: String) {

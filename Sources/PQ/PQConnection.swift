@@ -43,10 +43,12 @@ public final class PQConnection {
     ///
     /// - Parameter statementTimeoutSeconds: when set, the session's `statement_timeout`,
     ///   a server-side backstop for the client-side deadlines of `query`.
-    public init(conninfo: String, timeoutSeconds: Double, statementTimeoutSeconds: Double? = nil) throws(PQError) {
+    /// - Parameter settings: further session settings (`-c name=value`), e.g. `work_mem`.
+    public init(conninfo: String, timeoutSeconds: Double, statementTimeoutSeconds: Double? = nil,
+                settings: [(String, String)] = []) throws(PQError) {
         let deadline = PQDeadline(secondsFromNow: timeoutSeconds)
         let info = try PQConnInfo(conninfo: conninfo, connectTimeoutSeconds: timeoutSeconds,
-                                  statementTimeoutSeconds: statementTimeoutSeconds)
+                                  statementTimeoutSeconds: statementTimeoutSeconds, settings: settings)
         let conn = try PQConnection.connect(info, deadline: deadline)
         raw = conn
         serverVersion = Int(PQserverVersion(conn))

@@ -29,6 +29,7 @@ public final class PQPool: Sendable {
     private let connectTimeoutSeconds: Double
     private let acquireTimeoutSeconds: Double
     private let statementTimeoutSeconds: Double?
+    private let settings: [(String, String)]
     private let lock = PQConditionLock()
     /// Guarded by `lock`.
     private nonisolated(unsafe) var state = State()
@@ -49,7 +50,8 @@ public final class PQPool: Sendable {
     ///   - statementTimeoutSeconds: optional server-side `statement_timeout` for every
     ///     session (default none), a backstop behind the per-query client deadlines.
     public init(conninfo: String, size: Int, connectTimeoutSeconds: Double, acquireTimeoutSeconds: Double,
-                statementTimeoutSeconds: Double? = nil) {
+                statementTimeoutSeconds: Double? = nil, settings: [(String, String)] = []) {
+        self.settings = settings
         self.conninfo = conninfo
         self.size = max(1, size)
         self.connectTimeoutSeconds = connectTimeoutSeconds
@@ -95,7 +97,7 @@ public final class PQPool: Sendable {
             case .reserved:
                 do {
                     return try PQConnection(conninfo: conninfo, timeoutSeconds: connectTimeoutSeconds,
-                                            statementTimeoutSeconds: statementTimeoutSeconds)
+                                            statementTimeoutSeconds: statementTimeoutSeconds, settings: settings)
                 } catch {
                     giveBack(nil)
                     throw error

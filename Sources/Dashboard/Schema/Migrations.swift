@@ -12,6 +12,7 @@ public enum Migrations {
     public static let all: [(version: Int, name: String, sql: String)] = [
         (1, "accounts, transactions and budgets", MigrationSQL.tables),
         (2, "change notifications on findash_changes", MigrationSQL.notifications),
+        (3, "index for budget spending", MigrationSQL.budgetSpendingIndex),
     ]
 
     /// The key of the advisory lock held while migrating ("findash" in ASCII), shared by

@@ -132,33 +132,45 @@ public final class DashboardApp: HTTPApplication {
             }
         }
 
-        // Keys: tenant and generation first, so no key of one tenant can equal another's.
-        guard let prefix = generations.prefix(for: tenant.key) else {
-            return .async { [self] complete in
-                runner { complete(respond(self.computeFresh(endpoint, tenant, parameters))) }
-            }
-        }
-        let key = "fd:\(prefix):\(tenant.key):\(endpoint.rawValue):\(endpoint.cacheParameters(parameters))"
-        if let cached = local.get(key, now: MonotonicNow.nanoseconds()) {
+        // Keys: generation tokens, then the tenant, so no key of one tenant can equal another's
+        // (tenant ids cannot contain ':'), and a changed tenant's keys change at once.
+        let now = MonotonicNow.nanoseconds()
+        let suffix = ":\(tenant.key):\(endpoint.rawValue):\(endpoint.cacheParameters(parameters))"
+        if let prefix = generations.knownPrefix(for: tenant.key, now: now),
+           let cached = local.get("fd:" + prefix + suffix, now: now) {
             metrics.cacheHits.add(1, ordering: .relaxed)
             return .respond(respond(.success((cached, hit: true))))
         }
         return .async { [self] complete in
-            let leads = flights.join(key) { result in complete(respond(result)) }
-            guard leads else { return }
-            runner { self.flights.finish(key, self.fill(key, endpoint, tenant, parameters)) }
+            runner {
+                guard let prefix = self.generations.resolvePrefix(for: tenant.key, now: MonotonicNow.nanoseconds()) else {
+                    // Change notifications are down: nothing cached can be trusted.
+                    complete(respond(self.computeFresh(endpoint, tenant, parameters, arrival: context.started)))
+                    return
+                }
+                let key = "fd:" + prefix + suffix
+                if let cached = self.local.get(key, now: MonotonicNow.nanoseconds()) {
+                    self.metrics.cacheHits.add(1, ordering: .relaxed)
+                    complete(respond(.success((cached, hit: true))))
+                    return
+                }
+                // Concurrent misses for one key wait for the first one's result.
+                guard self.flights.join(key, { complete(respond($0)) }) else { return }
+                self.flights.finish(key, self.fill(key, endpoint, tenant, parameters, arrival: context.started))
+            }
         }
     }
 
     /// On a worker: the shared cache, else PostgreSQL; stores what it computes.
-    private func fill(_ key: String, _ endpoint: DashboardEndpoint, _ tenant: Tenant, _ parameters: DashboardParameters) -> Result<(CachedResponse, hit: Bool), Problem> {
+    private func fill(_ key: String, _ endpoint: DashboardEndpoint, _ tenant: Tenant, _ parameters: DashboardParameters,
+                      arrival: Int64) -> Result<(CachedResponse, hit: Bool), Problem> {
         if let shared, let cached = shared.get(key) {
             local.set(key, cached, ttlNanoseconds: ttlNanoseconds, now: MonotonicNow.nanoseconds())
             metrics.cacheHits.add(1, ordering: .relaxed)
             return .success((cached, hit: true))
         }
         metrics.cacheMisses.add(1, ordering: .relaxed)
-        let result = computeFresh(endpoint, tenant, parameters)
+        let result = computeFresh(endpoint, tenant, parameters, arrival: arrival)
         if case .success(let (cached, _)) = result {
             local.set(key, cached, ttlNanoseconds: ttlNanoseconds, now: MonotonicNow.nanoseconds())
             shared?.set(key, cached, ttlSeconds: settings.cacheTTLSeconds)
@@ -166,11 +178,13 @@ public final class DashboardApp: HTTPApplication {
         return result
     }
 
-    private func computeFresh(_ endpoint: DashboardEndpoint, _ tenant: Tenant, _ parameters: DashboardParameters) -> Result<(CachedResponse, hit: Bool), Problem> {
+    private func computeFresh(_ endpoint: DashboardEndpoint, _ tenant: Tenant, _ parameters: DashboardParameters,
+                              arrival: Int64) -> Result<(CachedResponse, hit: Bool), Problem> {
         metrics.databaseComputations.add(1, ordering: .relaxed)
         do {
             let body = try service.compute(endpoint, tenant: tenant, parameters: parameters,
-                                           generatedAt: WallClock.rfc3339(epochSeconds: WallClock.now()))
+                                           generatedAt: WallClock.rfc3339(epochSeconds: WallClock.now()),
+                                           deadline: service.deadline(arrival: arrival))
             return .success((CachedResponse(body: body), hit: false))
         } catch {
             logger.warning("dashboard computation failed", [("error", error.logDescription), ("endpoint", endpoint.path)])

@@ -6,20 +6,32 @@ public final class DashboardService: Sendable {
     private let pool: PQPool
     private let queryTimeout: Double
 
-    /// - Parameter queryTimeout: client-side bound on one statement (`DB_STATEMENT_TIMEOUT` + 1 s).
+    /// - Parameter queryTimeout: the whole budget of one request's database work, from its
+    ///   arrival: waiting for a worker, for a connection, connecting and the statement
+    ///   (`DB_STATEMENT_TIMEOUT` + 1 s).
     public init(pool: PQPool, queryTimeout: Double) {
         self.pool = pool
         self.queryTimeout = queryTimeout
     }
 
-    public func compute(_ endpoint: DashboardEndpoint, tenant: Tenant, parameters p: DashboardParameters, generatedAt: String) throws(PQError) -> [UInt8] {
+    /// Nanoseconds of budget for a request that arrived at `arrival`: its deadline.
+    public func deadline(arrival: Int64) -> Int64 { arrival + Int64(queryTimeout * 1e9) }
+
+    /// - Parameter deadline: monotonic nanoseconds by which the answer (or `.timeout`) is due.
+    public func compute(_ endpoint: DashboardEndpoint, tenant: Tenant, parameters p: DashboardParameters, generatedAt: String,
+                        deadline: Int64) throws(PQError) -> [UInt8] {
+        func remaining() -> Double { Double(deadline - MonotonicNow.nanoseconds()) / 1e9 }
+        // Queued too long behind other work: answer now rather than late.
+        guard remaining() > 0.05 else { throw .timeout }
         // Constant SQL text (see DashboardSQL); every value travels as a bind parameter.
         let query = PQQuery(unsafeSQL: Self.statements[endpoint]!, params: [
             tenant.type, tenant.id, p.from.description, p.to.description, p.asOf.description,
             p.previousFrom.description, p.granularity.rawValue, String(p.top), p.includeInactive ? "true" : "false",
         ])
-        let result = try pool.withConnection { (connection) throws(PQError) in
-            try connection.query(query, timeoutSeconds: queryTimeout)
+        let result = try pool.withConnection(timeoutSeconds: remaining()) { (connection) throws(PQError) in
+            let left = remaining()
+            guard left > 0.05 else { throw PQError.timeout }
+            return try connection.query(query, timeoutSeconds: left)
         }
         let renderer = DashboardRenderer(tenant: tenant, parameters: p, generatedAt: generatedAt)
         return renderer.body(endpoint, rows: DashboardRows(rows: result.rows))

@@ -2,8 +2,9 @@ import Dashboard
 import Memcache
 import Telemetry
 
-/// memcached behind the dashboard's `SharedResponseCache`: failures are misses, counted.
-final class MemcachedResponseCache: SharedResponseCache {
+/// memcached behind the dashboard's `SharedResponseCache` and `GenerationStore`: failures are
+/// misses, counted.
+final class MemcachedResponseCache: SharedResponseCache, GenerationStore {
     private let client: MemcacheClient
     private let metrics: Metrics
 
@@ -31,5 +32,24 @@ final class MemcachedResponseCache: SharedResponseCache {
     func ping() -> Bool {
         if case .success = client.ping() { return true }
         return false
+    }
+
+    func read(_ key: String) -> String?? {
+        switch client.get(key) {
+        case .success(let bytes?): return .some(String(decoding: bytes, as: UTF8.self))
+        case .success(nil): return .some(nil)
+        case .failure:
+            metrics.cacheErrors.add(1, ordering: .relaxed)
+            return .none
+        }
+    }
+
+    /// Tokens live a week: far longer than any entry keyed by them.
+    func write(_ key: String, _ value: String) -> Bool {
+        if case .failure = client.set(key, value: Array(value.utf8), ttlSeconds: 7 * 86_400) {
+            metrics.cacheErrors.add(1, ordering: .relaxed)
+            return false
+        }
+        return true
     }
 }

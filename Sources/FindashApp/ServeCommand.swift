@@ -61,13 +61,13 @@ enum ServeCommand {
                           // memory instead of sorting (measured: 3.3 s → 0.45 s for 210k rows).
                           settings: [("work_mem", "32MB")])
         let metrics = Metrics()
-        var shared: (any SharedResponseCache)?
+        var shared: MemcachedResponseCache?
         if !config.memcachedServers.isEmpty {
             let client = MemcacheClient(servers: config.memcachedServers.map { MemcacheServer(host: $0.host, port: $0.port) },
                                         timeoutMilliseconds: 50, poolSize: config.blockingThreads)
             shared = MemcachedResponseCache(client: client, metrics: metrics)
         }
-        let generations = CacheGenerations()
+        let generations = CacheGenerations(store: shared ?? LocalGenerationStore())
         let listener = PQListener(conninfo: config.databaseURL, channel: "findash_changes",
                                   onNotify: { payload in
                                       generations.changed(payload)
@@ -97,7 +97,7 @@ enum ServeCommand {
         do {
             server = try HTTPServer(configuration: config.server, application: app)
         } catch {
-            logger.error("cannot listen", [("host", config.server.host), ("port", String(config.server.port)), ("error", error.description)])
+            logger.error("cannot listen", [("host", config.server.host), ("port", String(config.server.port)), ("error", "\(error)")])
             return 1
         }
         metrics.addGauges { [connections = server.connections] in

@@ -40,6 +40,8 @@ public final class PQPool: Sendable {
         /// Lent out, plus slots reserved by borrowers that are connecting.
         var inUse = 0
         var waiting = 0
+        /// Monotonic ns before which no new connect is tried after a failure (0: none).
+        var retryConnectAfter: UInt64 = 0
     }
 
     /// - Parameters:
@@ -64,8 +66,11 @@ public final class PQPool: Sendable {
     /// Throws `.poolTimeout` when none is free within the acquire timeout, `.unavailable`
     /// when a new connection cannot be made, or whatever `body` throws. The connection must
     /// not escape `body`.
-    public func withConnection<T>(_ body: (PQConnection) throws(PQError) -> T) throws(PQError) -> T {
-        let connection = try acquire()
+    /// - Parameter timeoutSeconds: when set, the most this call may spend waiting for and
+    ///   making a connection (the caller's remaining request budget), if shorter than the
+    ///   pool's own timeouts.
+    public func withConnection<T>(timeoutSeconds: Double? = nil, _ body: (PQConnection) throws(PQError) -> T) throws(PQError) -> T {
+        let connection = try acquire(within: timeoutSeconds)
         do {
             let value = try body(connection)
             release(connection)
@@ -86,8 +91,8 @@ public final class PQPool: Sendable {
         case reserved
     }
 
-    private func acquire() throws(PQError) -> PQConnection {
-        let deadline = PQDeadline(secondsFromNow: acquireTimeoutSeconds)
+    private func acquire(within budget: Double?) throws(PQError) -> PQConnection {
+        let deadline = PQDeadline(secondsFromNow: min(acquireTimeoutSeconds, budget ?? .infinity))
         while true {
             switch try reserve(until: deadline) {
             case .reused(let connection):
@@ -95,16 +100,37 @@ public final class PQPool: Sendable {
                 if connection.looksAlive() { return connection }
                 giveBack(nil)
             case .reserved:
+                // Fail fast while the server is known to be unreachable: one caller at a time
+                // probes it (after a pause), instead of every request waiting out a connect.
+                let now = PQDeadline.nowNanoseconds()
+                let recentFailure = lock.withLock { () -> Bool in
+                    guard state.retryConnectAfter != 0 else { return false }  // healthy: connect freely
+                    if now < state.retryConnectAfter { return true }
+                    // This caller probes; the others keep failing fast while it tries.
+                    state.retryConnectAfter = now + PQPool.connectRetryPause
+                    return false
+                }
+                if recentFailure {
+                    giveBack(nil)
+                    throw .unavailable
+                }
+                let remaining = Double(deadline.remainingMilliseconds) / 1000
                 do {
-                    return try PQConnection(conninfo: conninfo, timeoutSeconds: connectTimeoutSeconds,
-                                            statementTimeoutSeconds: statementTimeoutSeconds, settings: settings)
+                    let connection = try PQConnection(conninfo: conninfo, timeoutSeconds: min(connectTimeoutSeconds, max(remaining, 0.5)),
+                                                      statementTimeoutSeconds: statementTimeoutSeconds, settings: settings)
+                    lock.withLock { state.retryConnectAfter = 0 }
+                    return connection
                 } catch {
+                    lock.withLock { state.retryConnectAfter = PQDeadline.nowNanoseconds() + PQPool.connectRetryPause }
                     giveBack(nil)
                     throw error
                 }
             }
         }
     }
+
+    /// After a failed connect, other callers fail at once for this long (then one retries).
+    static let connectRetryPause: UInt64 = 500_000_000
 
     /// Takes an idle connection or a free slot, waiting for one until the deadline.
     private func reserve(until deadline: PQDeadline) throws(PQError) -> Slot {

@@ -231,6 +231,12 @@ final class EventLoop: @unchecked Sendable {
             conn.inStart += consumed
             switch event {
             case .needMore:
+                if conn.peerClosed {
+                    // The peer sent FIN: the request can never complete. Answer nothing more.
+                    conn.closeAfterWrite = true
+                    finishTurn(conn, now: now)
+                    return
+                }
                 if conn.head == nil && conn.unparsedCount == 0 {
                     if conn.phase != .idle { conn.phase = .idle; conn.idleSince = now }
                 } else if conn.phase == .idle {

@@ -43,8 +43,7 @@ release: deps
 
 # Style findings are reported, not fatal yet (no --strict); parse errors are.
 lint: deps
-	swift-format lint --recursive --parallel Sources Tests
-	shellcheck -x $(SHELL_SCRIPTS)
+	ci/lint.sh
 
 clean:
 	@shopt -s nullglob; \

@@ -22,7 +22,9 @@ cd "$ROOT"
 DIST=${DIST_DIR:-$ROOT/dist}
 IMAGE=${IMAGE:-findash}
 
-base=$(sed -n 's/^ *static let current = "\([^"]*\)".*/\1/p' Sources/FindashApp/ServeCommand.swift | head -n1)
+# The first x.y.z literal inside `enum Version` (Version.current's default).
+base=$(awk '/enum Version/ { inside = 1 } inside && match($0, /"[0-9]+\.[0-9]+\.[0-9]+[^"]*"/) {
+    print substr($0, RSTART + 1, RLENGTH - 2); exit }' Sources/FindashApp/ServeCommand.swift)
 [[ -n $base ]] || base=0.0.0
 commit=unknown
 version=$base

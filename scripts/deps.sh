@@ -24,6 +24,8 @@ PACKAGES=(
     iproute2            # ss, to find free ports
     procps              # ps/pgrep
     util-linux          # runuser, flock, setsid
+    prometheus          # promtool: ci/check-prometheus.sh, Tests/live/test_ops_*
+    gettext-base        # envsubst: deploy/nginx template (ci/check-compose.sh)
 )
 
 log() { printf '[deps] %s\n' "$*"; }
@@ -84,6 +86,12 @@ if ! python3 -m pytest --version >/dev/null 2>&1; then
         DEBIAN_FRONTEND=noninteractive apt-get -y -q install --no-install-recommends python3-pytest
     fi
 fi
+
+# Python modules for the compose and OpenAPI checks.
+for spec in yaml:PyYAML jsonschema:jsonschema yamllint:yamllint openapi_spec_validator:openapi-spec-validator; do
+    python3 -c "import ${spec%%:*}" >/dev/null 2>&1 \
+        || python3 -m pip install --quiet --disable-pip-version-check "${spec#*:}"
+done
 
 # Swift: installed with the machine image at /opt/swift.
 if ! command -v swift >/dev/null 2>&1 && [[ ! -x /opt/swift/usr/bin/swift ]]; then

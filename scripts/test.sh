@@ -58,6 +58,11 @@ if [[ ${SWIFT_TEST:-1} != 0 ]]; then
     fi
 fi
 
+heading "lint: ci/lint.sh"
+if ! ci/lint.sh; then
+    failed+=("lint")
+fi
+
 heading "live tests: python3 -m pytest Tests/live"
 # shellcheck disable=SC2086  # PYTEST_ARGS is split on purpose
 if ! FINDASH_BIN=$BIN timeout --foreground --kill-after=30 2400 \

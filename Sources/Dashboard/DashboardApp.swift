@@ -69,7 +69,7 @@ public final class DashboardApp: HTTPApplication {
         let requestID = context.requestID
         let endpoint = DashboardEndpoint(path: head.path)
         let isMetrics = head.path == "/metrics" && settings.metricsAllow.contains(connection.remoteAddress)
-        guard endpoint != nil || isMetrics || head.path == "/health" || head.path == "/health/dashboard" else {
+        guard endpoint != nil || isMetrics || head.path == "/health" || head.path == "/health/dashboard" || head.path == "/openapi.json" else {
             return .respond(problem(.notFound, requestID: requestID))
         }
         switch head.method {
@@ -83,6 +83,8 @@ public final class DashboardApp: HTTPApplication {
         switch head.path {
         case "/health":
             return .respond(HTTPServerResponse(status: 200, headerBytes: commonHeaders(requestID) + Self.jsonNoStoreHeaders, body: Self.healthBody))
+        case "/openapi.json":
+            return .respond(HTTPServerResponse(status: 200, headerBytes: commonHeaders(requestID) + Self.openAPIHeaders, body: OpenAPIDocument.json))
         case "/metrics":
             let body = Array(metrics.render(nowSeconds: MonotonicNow.nanoseconds() / 1_000_000_000).utf8)
             return .respond(HTTPServerResponse(status: 200, headerBytes: commonHeaders(requestID) + Self.metricsHeaders, body: body))
@@ -248,6 +250,7 @@ public final class DashboardApp: HTTPApplication {
     private static let nosniffLine = Array("\r\nX-Content-Type-Options: nosniff\r\n".utf8)
     private static let jsonContentType = Array("Content-Type: application/json\r\n".utf8)
     private static let jsonNoStoreHeaders = Array("Content-Type: application/json\r\nCache-Control: no-store\r\n".utf8)
+    private static let openAPIHeaders = Array("Content-Type: application/json\r\nCache-Control: public, max-age=300\r\n".utf8)
     private static let metricsHeaders = Array("Content-Type: text/plain; version=0.0.4; charset=utf-8\r\nCache-Control: no-store\r\n".utf8)
     private static let problemHeaders = Array("Content-Type: application/problem+json\r\nCache-Control: no-store\r\n".utf8)
     private static let dashboardHeaders = Array("Cache-Control: private, no-cache\r\nVary: Authorization\r\n".utf8)

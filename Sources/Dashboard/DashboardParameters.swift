@@ -60,6 +60,10 @@ public struct DashboardParameters: Sendable, Equatable {
         guard from.days(to: to) + 1 <= maxRangeDays else {
             return .failure(Invalid(parameter: "to", reason: "the range from 'from' to 'to' must not exceed \(maxRangeDays) days"))
         }
+        // The previous period must be a printable day too (PostgreSQL has no year 0000).
+        guard from.adding(days: -(from.days(to: to) + 1)) >= CivilDate(year: 1, month: 1, day: 1)! else {
+            return .failure(Invalid(parameter: "from", reason: "the previous period of the same length would start before 0001-01-01"))
+        }
         let asOf: CivilDate
         switch date("as_of") {
         case .failure(let e): return .failure(e)

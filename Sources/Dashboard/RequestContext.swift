@@ -26,7 +26,7 @@ final class RequestContext: @unchecked Sendable {
     /// The route template used as the metrics label: bounded, never a raw path.
     static func routeTemplate(_ path: String) -> String {
         switch path {
-        case "/health", "/health/dashboard", "/metrics", "/financial/dashboard", "/financial/dashboard/summary",
+        case "/health", "/health/dashboard", "/metrics", "/openapi.json", "/financial/dashboard", "/financial/dashboard/summary",
              "/financial/dashboard/accounts", "/financial/dashboard/transactions", "/financial/dashboard/budgets":
             return path
         default:

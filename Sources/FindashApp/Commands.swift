@@ -14,7 +14,7 @@ public enum Commands {
           migrate   create or upgrade the database schema in DATABASE_URL
           seed      load deterministic demo data: [--tenants N] [--transactions N] [--seed N]
           token     mint an HS256 development token with JWT_SECRET:
-                    --tenant-type user|organization --tenant-id ID [--ttl SECONDS] [--scope SCOPE]
+                    --tenant-type user|organization --tenant-id ID [--ttl SECONDS] [--scope SCOPE] [--subject SUB]
           help      show this text
 
         Run `findash <command> --help` for a command's details.
@@ -93,7 +93,7 @@ public enum Commands {
     }
 
     static let tokenHelp = """
-        Usage: findash token --tenant-type user|organization --tenant-id ID [--ttl SECONDS] [--scope SCOPE]
+        Usage: findash token --tenant-type user|organization --tenant-id ID [--ttl SECONDS] [--scope SCOPE] [--subject SUB]
 
         Prints an HS256 token signed with JWT_SECRET (default scope "dashboard:read", ttl 3600 s).
         For development and testing only: refused when ENVIRONMENT=production.

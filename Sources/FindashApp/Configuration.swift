@@ -64,7 +64,7 @@ public struct Configuration: Sendable {
             c.environment = e
         }
         c.server.host = value("HOST") ?? "0.0.0.0"
-        c.server.port = try integer(env, "PORT", default: 8000, in: 0...65_535)
+        c.server.port = try integer(env, "PORT", default: 8000, in: 1...65_535)
         c.server.eventLoops = try integer(env, "WORKERS", default: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), in: 1...256)
         c.server.headTimeout = try seconds(env, "HTTP_HEAD_TIMEOUT", default: 10)
         c.server.idleTimeout = try seconds(env, "HTTP_IDLE_TIMEOUT", default: 60)

@@ -24,6 +24,7 @@ enum ServeCommand {
           JWT_PUBLIC_KEY_FILE    PEM public key for RS256 / ES256
           JWT_ISSUER, JWT_AUDIENCE  checked when set
           CORS_ALLOWED_ORIGINS   comma-separated origins
+          METRICS_ALLOW          peer addresses allowed to read /metrics (127.0.0.1,::1)
           LOG_LEVEL              debug | info | warning | error (info)
           WORKERS                event loops (one per core)
           BLOCKING_THREADS       worker threads for database and cache calls (16)
@@ -48,7 +49,7 @@ enum ServeCommand {
         do {
             verifier = JWTVerifier(key: try makeKey(config.jwtKey!), options: JWTVerifierOptions(issuer: config.jwtIssuer, audience: config.jwtAudience))
         } catch {
-            printError("findash: invalid configuration: \(error)")
+            printError("findash: \(error)")
             return 2
         }
 
@@ -97,7 +98,7 @@ enum ServeCommand {
         do {
             server = try HTTPServer(configuration: config.server, application: app)
         } catch {
-            logger.error("cannot listen", [("host", config.server.host), ("port", String(config.server.port)), ("error", "\(error)")])
+            printError("findash: cannot listen on HOST=\(config.server.host) PORT=\(config.server.port): \(error)")
             return 1
         }
         metrics.addGauges { [connections = server.connections] in
@@ -156,8 +157,11 @@ enum ServeCommand {
     }
 }
 
-/// The release's version, stamped by `ci/build.sh` through `FINDASH_VERSION` at build time
-/// when available.
+/// The release's version: `FINDASH_VERSION` when the deployment sets it (the production
+/// image and `ci/build.sh`'s dist/VERSION), else the source version.
 enum Version {
-    static let current = "0.1.0"
+    static let current: String = {
+        if let v = getenv("FINDASH_VERSION"), v.pointee != 0 { return String(cString: v) }
+        return "0.1.0"
+    }()
 }

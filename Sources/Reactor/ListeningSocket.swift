@@ -9,7 +9,7 @@ enum Sockets {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = CSOCK_STREAM
-        hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV
+        hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV  // HOST may be a name ("localhost")
         var info: UnsafeMutablePointer<addrinfo>?
         let rc = getaddrinfo(host, String(port), &hints, &info)
         guard rc == 0, let ai = info else { throw SystemError(call: "getaddrinfo", errno: EINVAL) }

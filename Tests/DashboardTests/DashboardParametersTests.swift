@@ -69,3 +69,13 @@ import Testing
         #expect(try parse("foo=bar&tenant_id=evil").get() == parse("").get())
     }
 }
+
+@Suite struct EarliestDatesTests {
+    @Test func previousPeriodBeforeYearOneIsRejectedNamingFrom() {
+        let today = CivilDate(iso: "2026-11-21")!
+        let r = DashboardParameters.parse(rawQuery: "from=0001-01-01&to=0001-01-05", today: today)
+        guard case .failure(let e) = r else { Issue.record("accepted a range whose previous period is in year 0"); return }
+        #expect(e.parameter == "from")
+        #expect((try? DashboardParameters.parse(rawQuery: "from=0001-01-06&to=0001-01-10", today: today).get()) != nil)
+    }
+}

@@ -19,10 +19,13 @@ public final class DashboardApp: HTTPApplication {
     private let ttlNanoseconds: Int64
     private let metrics: Metrics
     private let logger: Logger
+    private let limiter: RateLimiter?
 
     public init(settings: DashboardSettings, authenticator: TenantAuthenticator, service: DashboardService,
                 health: HealthChecker, runner: @escaping JobRunner, local: LocalCache,
-                shared: (any SharedResponseCache)?, generations: CacheGenerations, metrics: Metrics, logger: Logger) {
+                shared: (any SharedResponseCache)?, generations: CacheGenerations, metrics: Metrics, logger: Logger,
+                limiter: RateLimiter? = nil) {
+        self.limiter = limiter
         self.metrics = metrics
         self.logger = logger
         self.settings = settings
@@ -109,7 +112,10 @@ public final class DashboardApp: HTTPApplication {
         let requestID = context.requestID
         guard settings.enabled else { return .respond(problem(.dashboardDisabled, requestID: requestID)) }
         let tenant: Tenant
-        switch authenticator.authenticate(authorization: head.headers.first("authorization"), now: WallClock.now()) {
+        let authStart = MonotonicNow.nanoseconds()
+        let outcome = authenticator.authenticate(authorization: head.headers.first("authorization"), now: WallClock.now())
+        context.authNs = MonotonicNow.nanoseconds() - authStart
+        switch outcome {
         case .authenticated(let t, let subject):
             tenant = t
             context.tenant = t
@@ -117,20 +123,31 @@ public final class DashboardApp: HTTPApplication {
         case .unauthorized: return .respond(problem(.unauthorized, requestID: requestID))
         case .forbidden: return .respond(problem(.forbidden, requestID: requestID))
         }
+        context.dashboardHeaders = CORS.headers(origin: head.headers.first("origin"), allowed: settings.corsAllowedOrigins)
+        if let limiter {
+            let decision = limiter.take(tenant.key, now: MonotonicNow.nanoseconds())
+            var lines = HTTPServerResponse(status: 0)
+            lines.addHeader("X-RateLimit-Limit", String(limiter.burst))
+            lines.addHeader("X-RateLimit-Remaining", String(decision.remaining))
+            lines.addHeader("X-RateLimit-Reset", String(decision.resetSeconds))
+            context.dashboardHeaders += lines.headerBytes
+            guard decision.allowed else {
+                return .respond(dashboardProblem(.rateLimited(retryAfter: decision.retryAfterSeconds), context))
+            }
+        }
         let parameters: DashboardParameters
         switch DashboardParameters.parse(rawQuery: head.rawQuery, today: WallClock.today()) {
         case .success(let p): parameters = p
-        case .failure(let invalid): return .respond(problem(.invalidParameter(invalid), requestID: requestID))
+        case .failure(let invalid): return .respond(dashboardProblem(.invalidParameter(invalid), context))
         }
         let ifNoneMatch = head.headers.first("if-none-match")
-        let cors = CORS.headers(origin: head.headers.first("origin"), allowed: settings.corsAllowedOrigins)
         let respond: @Sendable (Result<(CachedResponse, hit: Bool), Problem>) -> HTTPServerResponse = { [self] result in
             switch result {
             case .success(let (cached, hit)):
                 context.cacheHit = hit
-                return success(cached, hit: hit, ifNoneMatch: ifNoneMatch, requestID: requestID, extra: cors)
+                return success(cached, hit: hit, ifNoneMatch: ifNoneMatch, context: context)
             case .failure(let p):
-                return problem(p, requestID: requestID)
+                return dashboardProblem(p, context)
             }
         }
 
@@ -141,53 +158,65 @@ public final class DashboardApp: HTTPApplication {
         if let prefix = generations.knownPrefix(for: tenant.key, now: now),
            let cached = local.get("fd:" + prefix + suffix, now: now) {
             metrics.cacheHits.add(1, ordering: .relaxed)
+            context.cacheNs = MonotonicNow.nanoseconds() - now
             return .respond(respond(.success((cached, hit: true))))
         }
         return .async { [self] complete in
             runner {
-                guard let prefix = self.generations.resolvePrefix(for: tenant.key, now: MonotonicNow.nanoseconds()) else {
+                let lookup = MonotonicNow.nanoseconds()
+                guard let prefix = self.generations.resolvePrefix(for: tenant.key, now: lookup) else {
                     // Change notifications are down: nothing cached can be trusted.
-                    complete(respond(self.computeFresh(endpoint, tenant, parameters, arrival: context.started)))
+                    complete(respond(self.computeFresh(endpoint, tenant, parameters, context: context)))
                     return
                 }
                 let key = "fd:" + prefix + suffix
                 if let cached = self.local.get(key, now: MonotonicNow.nanoseconds()) {
                     self.metrics.cacheHits.add(1, ordering: .relaxed)
+                    context.cacheNs = MonotonicNow.nanoseconds() - lookup
                     complete(respond(.success((cached, hit: true))))
                     return
                 }
                 // Concurrent misses for one key wait for the first one's result.
                 guard self.flights.join(key, { complete(respond($0)) }) else { return }
-                self.flights.finish(key, self.fill(key, endpoint, tenant, parameters, arrival: context.started))
+                self.flights.finish(key, self.fill(key, endpoint, tenant, parameters, context: context, lookupStarted: lookup))
             }
         }
     }
 
     /// On a worker: the shared cache, else PostgreSQL; stores what it computes.
     private func fill(_ key: String, _ endpoint: DashboardEndpoint, _ tenant: Tenant, _ parameters: DashboardParameters,
-                      arrival: Int64) -> Result<(CachedResponse, hit: Bool), Problem> {
+                      context: RequestContext, lookupStarted: Int64) -> Result<(CachedResponse, hit: Bool), Problem> {
         if let shared, let cached = shared.get(key) {
             local.set(key, cached, ttlNanoseconds: ttlNanoseconds, now: MonotonicNow.nanoseconds())
             metrics.cacheHits.add(1, ordering: .relaxed)
+            context.cacheNs = MonotonicNow.nanoseconds() - lookupStarted
             return .success((cached, hit: true))
         }
         metrics.cacheMisses.add(1, ordering: .relaxed)
-        let result = computeFresh(endpoint, tenant, parameters, arrival: arrival)
+        context.cacheNs = MonotonicNow.nanoseconds() - lookupStarted
+        let result = computeFresh(endpoint, tenant, parameters, context: context)
         if case .success(let (cached, _)) = result {
-            local.set(key, cached, ttlNanoseconds: ttlNanoseconds, now: MonotonicNow.nanoseconds())
+            let store = MonotonicNow.nanoseconds()
+            local.set(key, cached, ttlNanoseconds: ttlNanoseconds, now: store)
             shared?.set(key, cached, ttlSeconds: settings.cacheTTLSeconds)
+            context.cacheNs += MonotonicNow.nanoseconds() - store
         }
         return result
     }
 
     private func computeFresh(_ endpoint: DashboardEndpoint, _ tenant: Tenant, _ parameters: DashboardParameters,
-                              arrival: Int64) -> Result<(CachedResponse, hit: Bool), Problem> {
+                              context: RequestContext) -> Result<(CachedResponse, hit: Bool), Problem> {
         metrics.databaseComputations.add(1, ordering: .relaxed)
+        var timing: (db: Int64, encode: Int64) = (0, 0)
         do {
             let body = try service.compute(endpoint, tenant: tenant, parameters: parameters,
                                            generatedAt: WallClock.rfc3339(epochSeconds: WallClock.now()),
-                                           deadline: service.deadline(arrival: arrival))
-            return .success((CachedResponse(body: body), hit: false))
+                                           deadline: service.deadline(arrival: context.started), timing: &timing)
+            let hashing = MonotonicNow.nanoseconds()
+            let cached = CachedResponse(body: body)
+            context.dbNs = timing.db
+            context.encodeNs = timing.encode + MonotonicNow.nanoseconds() - hashing
+            return .success((cached, hit: false))
         } catch {
             logger.warning("dashboard computation failed", [("error", error.logDescription), ("endpoint", endpoint.path)])
             return .failure(Self.problem(for: error))
@@ -206,17 +235,26 @@ public final class DashboardApp: HTTPApplication {
 
     // MARK: Responses
 
-    private func success(_ cached: CachedResponse, hit: Bool, ifNoneMatch: String?, requestID: String, extra: [UInt8]) -> HTTPServerResponse {
-        var headers = commonHeaders(requestID)
+    private func success(_ cached: CachedResponse, hit: Bool, ifNoneMatch: String?, context: RequestContext) -> HTTPServerResponse {
+        var headers = commonHeaders(context.requestID)
         headers += Self.dashboardHeaders
         headers += hit ? Self.hitHeader : Self.missHeader
-        headers += Array("ETag: \(cached.etag)\r\n".utf8)
-        headers += extra
+        headers += Array("ETag: \(cached.etag)\r\nServer-Timing: \(context.serverTiming)\r\n".utf8)
+        headers += context.dashboardHeaders
         if let ifNoneMatch, cached.matches(ifNoneMatch: ifNoneMatch) {
             return HTTPServerResponse(status: 304, headerBytes: headers)
         }
         headers += Self.jsonContentType
         return HTTPServerResponse(status: 200, headerBytes: headers, body: cached.body)
+    }
+
+    /// A problem answered on a dashboard route after authentication: it carries the same
+    /// rate-limit, CORS and timing headers as a success.
+    private func dashboardProblem(_ p: Problem, _ context: RequestContext) -> HTTPServerResponse {
+        var response = problem(p, requestID: context.requestID)
+        response.headerBytes += context.dashboardHeaders
+        response.addHeader("Server-Timing", context.serverTiming)
+        return response
     }
 
     private func problem(_ p: Problem, requestID: String) -> HTTPServerResponse {

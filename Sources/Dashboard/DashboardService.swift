@@ -18,8 +18,10 @@ public final class DashboardService: Sendable {
     public func deadline(arrival: Int64) -> Int64 { arrival + Int64(queryTimeout * 1e9) }
 
     /// - Parameter deadline: monotonic nanoseconds by which the answer (or `.timeout`) is due.
+    /// - Parameter timing: receives the nanoseconds spent in the database and in encoding.
     public func compute(_ endpoint: DashboardEndpoint, tenant: Tenant, parameters p: DashboardParameters, generatedAt: String,
-                        deadline: Int64) throws(PQError) -> [UInt8] {
+                        deadline: Int64, timing: inout (db: Int64, encode: Int64)) throws(PQError) -> [UInt8] {
+        let start = MonotonicNow.nanoseconds()
         func remaining() -> Double { Double(deadline - MonotonicNow.nanoseconds()) / 1e9 }
         // Queued too long behind other work: answer now rather than late.
         guard remaining() > 0.05 else { throw .timeout }
@@ -33,8 +35,11 @@ public final class DashboardService: Sendable {
             guard left > 0.05 else { throw PQError.timeout }
             return try connection.query(query, timeoutSeconds: left)
         }
+        let queried = MonotonicNow.nanoseconds()
         let renderer = DashboardRenderer(tenant: tenant, parameters: p, generatedAt: generatedAt)
-        return renderer.body(endpoint, rows: DashboardRows(rows: result.rows))
+        let body = renderer.body(endpoint, rows: DashboardRows(rows: result.rows))
+        timing = (queried - start, MonotonicNow.nanoseconds() - queried)
+        return body
     }
 
     private static let statements: [DashboardEndpoint: String] = Dictionary(

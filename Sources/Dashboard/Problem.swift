@@ -45,6 +45,11 @@ public struct Problem: Sendable, Error {
         status: 503, detail: "The server is busy; try again shortly.", headers: [("Retry-After", "1")])
     public static let internalError = Problem(status: 500, detail: "An unexpected error occurred.")
 
+    public static func rateLimited(retryAfter: Int) -> Problem {
+        Problem(status: 429, detail: "Too many requests for this tenant; retry after \(retryAfter) s.",
+                headers: [("Retry-After", String(retryAfter))])
+    }
+
     public static func methodNotAllowed(allow: String) -> Problem {
         Problem(status: 405, detail: "This resource supports \(allow).", headers: [("Allow", allow)])
     }

@@ -14,6 +14,25 @@ final class RequestContext: @unchecked Sendable {
     var tenant: Tenant?
     var subject: String?
     var cacheHit: Bool?
+    /// Headers every dashboard answer to this request carries (rate limit, CORS).
+    var dashboardHeaders: [UInt8] = []
+    /// Nanoseconds spent per stage, for `Server-Timing`.
+    var authNs: Int64 = 0
+    var cacheNs: Int64 = 0
+    var dbNs: Int64 = 0
+    var encodeNs: Int64 = 0
+
+    /// `Server-Timing` (W3C) in milliseconds, so a browser's network panel shows where the
+    /// time went.
+    var serverTiming: String {
+        func ms(_ ns: Int64) -> String {
+            let micros = (ns + 500) / 1000
+            let frac = micros % 1000
+            return "\(micros / 1000)." + (frac < 10 ? "00" : frac < 100 ? "0" : "") + "\(frac)"
+        }
+        let total = MonotonicNow.nanoseconds() - started
+        return "auth;dur=\(ms(authNs)), cache;dur=\(ms(cacheNs)), db;dur=\(ms(dbNs)), encode;dur=\(ms(encodeNs)), total;dur=\(ms(total))"
+    }
 
     init(head: HTTPRequestHead) {
         requestID = RequestID.resolve(head.headers.first("x-request-id"))

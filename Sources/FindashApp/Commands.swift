@@ -15,6 +15,7 @@ public enum Commands {
           seed      load deterministic demo data: [--tenants N] [--transactions N] [--seed N]
           token     mint an HS256 development token with JWT_SECRET:
                     --tenant-type user|organization --tenant-id ID [--ttl SECONDS] [--scope SCOPE] [--subject SUB]
+          check-config  validate the environment as `serve` would; print it with secrets masked
           help      show this text
 
         Run `findash <command> --help` for a command's details.
@@ -42,6 +43,9 @@ public enum Commands {
         case "token":
             if wantsHelp { print(tokenHelp); return 0 }
             return token(rest, env)
+        case "check-config":
+            if wantsHelp { print(CheckConfigCommand.help); return 0 }
+            return CheckConfigCommand.run(environment: env)
         case "help", "--help", "-h":
             print(usage)
             return 0

@@ -47,6 +47,10 @@ public struct Configuration: Sendable {
     public var databasePoolSize = 10
     /// `DB_STATEMENT_TIMEOUT`: seconds one dashboard statement may run, default 5.
     public var statementTimeout = 5.0
+    /// `RATE_LIMIT_RPS`: per-tenant sustained requests per second; unset: no limiting.
+    public var rateLimitRPS: Double?
+    /// `RATE_LIMIT_BURST`: per-tenant bucket size, default max(1, 2 × RATE_LIMIT_RPS).
+    public var rateLimitBurst = 1
 
     /// The development fallback secret, used only when `ENVIRONMENT=development` and none is set.
     static let developmentSecret = "findash-development-secret"
@@ -120,6 +124,15 @@ public struct Configuration: Sendable {
                 throw ConfigurationError(variable: "JWT_SECRET", problem: "or JWT_PUBLIC_KEY_FILE is required outside development")
             }
             c.jwtKey = .secret(developmentSecret)
+        }
+        if let v = value("RATE_LIMIT_RPS") {
+            guard let rps = Double(v), rps > 0, rps <= 1_000_000 else {
+                throw ConfigurationError(variable: "RATE_LIMIT_RPS", problem: "must be a number of requests per second greater than 0")
+            }
+            c.rateLimitRPS = rps
+            c.rateLimitBurst = try integer(env, "RATE_LIMIT_BURST", default: max(1, Int((2 * rps).rounded(.up))), in: 1...10_000_000)
+        } else if value("RATE_LIMIT_BURST") != nil {
+            throw ConfigurationError(variable: "RATE_LIMIT_BURST", problem: "needs RATE_LIMIT_RPS")
         }
         if let v = value("METRICS_ALLOW") {
             c.dashboard.metricsAllow = v.split(separator: ",").map { String($0.trimmingSpaces) }

@@ -25,6 +25,8 @@ enum ServeCommand {
           JWT_ISSUER, JWT_AUDIENCE  checked when set
           CORS_ALLOWED_ORIGINS   comma-separated origins
           METRICS_ALLOW          peer addresses allowed to read /metrics (127.0.0.1,::1)
+          RATE_LIMIT_RPS         per-tenant requests per second (unset: no limit)
+          RATE_LIMIT_BURST       per-tenant burst (2 × RATE_LIMIT_RPS)
           LOG_LEVEL              debug | info | warning | error (info)
           WORKERS                event loops (one per core)
           BLOCKING_THREADS       worker threads for database and cache calls (16)
@@ -92,7 +94,8 @@ enum ServeCommand {
             shared: shared,
             generations: generations,
             metrics: metrics,
-            logger: logger)
+            logger: logger,
+            limiter: config.rateLimitRPS.map { RateLimiter(rate: $0, burst: config.rateLimitBurst) })
 
         let server: HTTPServer
         do {

@@ -31,6 +31,12 @@ public final class DashboardService: Sendable {
             p.previousFrom.description, p.granularity.rawValue, String(p.top), p.includeInactive ? "true" : "false",
         ])
         let result = try pool.withConnection(timeoutSeconds: remaining()) { (connection) throws(PQError) in
+            guard remaining() > 0.05 else { throw PQError.timeout }
+            // The row-level-security context: every pooled session names its tenant before
+            // each statement, so a statement can never see another tenant's rows.
+            _ = try connection.query(
+                "SELECT set_config('findash.tenant_type', \(tenant.type), false), set_config('findash.tenant_id', \(tenant.id), false)",
+                timeoutSeconds: remaining())
             let left = remaining()
             guard left > 0.05 else { throw PQError.timeout }
             return try connection.query(query, timeoutSeconds: left)

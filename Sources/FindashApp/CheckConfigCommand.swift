@@ -41,6 +41,7 @@ enum CheckConfigCommand {
             ("BLOCKING_THREADS", String(c.blockingThreads)),
             ("DB_POOL_SIZE", String(c.databasePoolSize)),
             ("DB_STATEMENT_TIMEOUT", String(c.statementTimeout)),
+            ("DB_READER_ROLE", c.readerRole ?? "none"),
             ("HTTP_HEAD_TIMEOUT", String(c.server.headTimeout)),
             ("HTTP_IDLE_TIMEOUT", String(c.server.idleTimeout)),
             ("HTTP_WRITE_TIMEOUT", String(c.server.writeTimeout)),

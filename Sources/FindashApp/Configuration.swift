@@ -47,6 +47,9 @@ public struct Configuration: Sendable {
     public var databasePoolSize = 10
     /// `DB_STATEMENT_TIMEOUT`: seconds one dashboard statement may run, default 5.
     public var statementTimeout = 5.0
+    /// `DB_READER_ROLE`: the role dashboard queries run as (row-level security), default
+    /// `findash_reader` (created by `findash migrate`); `none` keeps the login role.
+    public var readerRole: String? = "findash_reader"
     /// `RATE_LIMIT_RPS`: per-tenant sustained requests per second; unset: no limiting.
     public var rateLimitRPS: Double?
     /// `RATE_LIMIT_BURST`: per-tenant bucket size, default max(1, 2 × RATE_LIMIT_RPS).
@@ -124,6 +127,12 @@ public struct Configuration: Sendable {
                 throw ConfigurationError(variable: "JWT_SECRET", problem: "or JWT_PUBLIC_KEY_FILE is required outside development")
             }
             c.jwtKey = .secret(developmentSecret)
+        }
+        if let v = value("DB_READER_ROLE") {
+            guard v == "none" || (v.utf8.count <= 63 && v.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }) else {
+                throw ConfigurationError(variable: "DB_READER_ROLE", problem: "must be a role name of [a-z0-9_] or none")
+            }
+            c.readerRole = v == "none" ? nil : v
         }
         if let v = value("RATE_LIMIT_RPS") {
             guard let rps = Double(v), rps > 0, rps <= 1_000_000 else {

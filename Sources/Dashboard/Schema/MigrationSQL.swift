@@ -132,4 +132,35 @@ enum MigrationSQL {
             ON transactions (tenant_type, tenant_id, category, currency, booked_on) INCLUDE (amount)
             WHERE kind = 'expense';
         """
+
+    /// A second wall around tenancy. The server reads as `findash_reader` (it owns nothing and
+    /// cannot bypass RLS) and names its tenant in the session settings `findash.tenant_type` /
+    /// `findash.tenant_id`; even a query missing its tenant filter then sees only that tenant's
+    /// rows, and without the settings it sees none. RLS is enabled but not forced, so the
+    /// tables' owner — the other programs' writer — is not affected, and a second policy lets
+    /// every other role through as before.
+    static let rowLevelSecurity = """
+        DO $$
+        BEGIN
+            IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'findash_reader') THEN
+                CREATE ROLE findash_reader NOLOGIN;
+            END IF;
+            EXECUTE format('GRANT USAGE ON SCHEMA %I TO findash_reader', current_schema());
+        END
+        $$;
+        GRANT findash_reader TO CURRENT_USER;
+        GRANT SELECT ON accounts, transactions, budgets TO findash_reader;
+        \(["accounts", "transactions", "budgets"].map(rowLevelSecurity(on:)).joined(separator: "\n"))
+        """
+
+    private static func rowLevelSecurity(on table: String) -> String {
+        """
+        ALTER TABLE \(table) ENABLE ROW LEVEL SECURITY;
+        CREATE POLICY findash_reader_tenant ON \(table) FOR SELECT TO findash_reader
+            USING (tenant_type = current_setting('findash.tenant_type', true)
+                   AND tenant_id = current_setting('findash.tenant_id', true));
+        CREATE POLICY findash_other_roles ON \(table)
+            USING (current_user <> 'findash_reader') WITH CHECK (current_user <> 'findash_reader');
+        """
+    }
 }

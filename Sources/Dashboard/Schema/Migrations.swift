@@ -13,6 +13,7 @@ public enum Migrations {
         (1, "accounts, transactions and budgets", MigrationSQL.tables),
         (2, "change notifications on findash_changes", MigrationSQL.notifications),
         (3, "index for budget spending", MigrationSQL.budgetSpendingIndex),
+        (4, "row-level security for the reader role", MigrationSQL.rowLevelSecurity),
     ]
 
     /// The key of the advisory lock held while migrating ("findash" in ASCII), shared by

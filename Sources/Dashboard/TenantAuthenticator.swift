@@ -36,18 +36,23 @@ public enum AuthOutcome: Sendable, Equatable {
 public struct TenantAuthenticator: Sendable {
     public static let requiredScope = "dashboard:read"
     private let verifier: JWTVerifier
+    private let verified = VerifiedTokenCache()
 
     public init(verifier: JWTVerifier) { self.verifier = verifier }
 
     public func authenticate(authorization: String?, now: Int64) -> AuthOutcome {
         guard let token = Self.bearerToken(authorization) else { return .unauthorized }
+        let text = String(token)
+        if let known = verified.outcome(for: text, now: now) { return known }
         guard case .success(let claims) = verifier.verify(token, now: now) else { return .unauthorized }
         guard let type = claims[string: "tenant_type"], Tenant.isValidType(type),
               let id = claims[string: "tenant_id"], Tenant.isValidID(id),
               let scope = claims[string: "scope"]
         else { return .unauthorized }
-        guard scope.split(separator: " ").contains(Substring(Self.requiredScope)) else { return .forbidden }
-        return .authenticated(Tenant(type: type, id: id), subject: claims.subject)
+        let outcome: AuthOutcome = scope.split(separator: " ").contains(Substring(Self.requiredScope))
+            ? .authenticated(Tenant(type: type, id: id), subject: claims.subject) : .forbidden
+        verified.remember(text, outcome: outcome, expires: claims.exp)
+        return outcome
     }
 
     /// `Bearer <token>` with the scheme matched case-insensitively (RFC 9110 §11.1).

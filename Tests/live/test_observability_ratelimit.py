@@ -1,0 +1,151 @@
+"""Per-tenant rate limiting (issue 5, Deliver 3) through real HTTP.
+
+RATE_LIMIT_RPS / RATE_LIMIT_BURST (default max(1, ceil(2 × RPS))): a token bucket per
+tenant; over it, 429 application/problem+json with Retry-After (whole seconds ≥ 1);
+X-RateLimit-Limit (= burst) / -Remaining / -Reset on every dashboard response after
+authentication while limiting is on; nothing of the kind when RATE_LIMIT_RPS is unset.
+"""
+
+import json
+import time
+import uuid
+
+import support
+from support import make_token
+
+SUMMARY = "/financial/dashboard/summary"
+RL_HEADERS = ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset")
+
+
+def tid(prefix):
+    return "%s_%s" % (prefix, uuid.uuid4().hex[:10])
+
+
+def rl(headers):
+    """(limit, remaining, reset) as ints; fails when one is missing or not an integer."""
+    values = []
+    for name in RL_HEADERS:
+        assert name in headers, "%s missing: %s" % (name, headers)
+        assert headers[name].isdigit(), "%s is not a non-negative integer: %r" % (name, headers[name])
+        values.append(int(headers[name]))
+    return tuple(values)
+
+
+def test_burst_then_429_with_retry_after_and_headers_on_every_dashboard_response(start_findash):
+    # 0.2 rps: a refill every 5 s, so the sequence below cannot be topped up midway.
+    server = start_findash(RATE_LIMIT_RPS="0.2", RATE_LIMIT_BURST="4")
+    token = make_token(tenant_id=tid("obsrl"))
+    seen = []
+
+    status, headers, _ = support.request(server, "GET", SUMMARY, token=token)
+    assert status == 200
+    seen.append((status, rl(headers)))
+    etag = headers["etag"]
+    status, headers, _ = support.request(server, "GET", SUMMARY, token=token, headers={"If-None-Match": etag})
+    assert status == 304
+    seen.append((status, rl(headers)))
+    status, headers, body = support.request(server, "GET", SUMMARY + "?from=not-a-date", token=token)
+    assert status == 400, body
+    seen.append((status, rl(headers)))
+    status, headers, _ = support.request(server, "HEAD", SUMMARY, token=token)
+    assert status == 200
+    seen.append((status, rl(headers)))
+    status, headers, body = support.request(server, "GET", SUMMARY, token=token)
+    assert status == 429, (status, body[:200])
+    seen.append((status, rl(headers)))
+
+    assert [limit for _, (limit, _, _) in seen] == [4] * 5, seen
+    assert [rem for _, (_, rem, _) in seen] == [3, 2, 1, 0, 0], seen
+    for _, (_, remaining, reset) in seen:
+        assert 1 <= reset <= 25, seen  # seconds until the bucket is full again (4 tokens at 0.2/s ≤ 20 s)
+
+    # The 429 itself.
+    assert headers.get("content-type") == "application/problem+json", headers
+    problem = json.loads(body)
+    assert problem["status"] == 429 and problem["title"] and problem["type"], problem
+    retry = headers.get("retry-after", "")
+    assert retry.isdigit() and 1 <= int(retry) <= 5, "Retry-After %r: want whole seconds, 1..5 at 0.2 rps" % retry
+    assert headers.get("x-request-id")
+    # Unauthenticated requests are not charged to anyone (and carry no tenant's numbers).
+    status, headers, _ = support.request(server, "GET", SUMMARY)
+    assert status == 401
+    assert not any(name in headers for name in RL_HEADERS), headers
+
+
+def test_after_retry_after_seconds_a_request_succeeds(start_findash):
+    server = start_findash(RATE_LIMIT_RPS="1", RATE_LIMIT_BURST="2")
+    token = make_token(tenant_id=tid("obsrlwait"))
+    statuses = [support.request(server, "GET", SUMMARY, token=token)[0] for _ in range(2)]
+    assert statuses == [200, 200]
+    status, headers, _ = support.request(server, "GET", SUMMARY, token=token)
+    assert status == 429
+    retry = int(headers["retry-after"])
+    assert 1 <= retry <= 2, retry
+    time.sleep(retry)
+    status, headers, body = support.request(server, "GET", SUMMARY, token=token)
+    assert status == 200, "still refused %.1f s after Retry-After: %s %s" % (retry, status, body[:200])
+    assert rl(headers)[1] == 0
+
+
+def test_another_tenant_is_unaffected_by_one_tenants_exhaustion(start_findash):
+    server = start_findash(RATE_LIMIT_RPS="0.1", RATE_LIMIT_BURST="3")
+    shared_id = tid("obsrlnoisy")
+    noisy = make_token(tenant_type="user", tenant_id=shared_id)
+    statuses = [support.request(server, "GET", SUMMARY, token=noisy)[0] for _ in range(10)]
+    assert statuses == [200] * 3 + [429] * 7, statuses
+    # Another user, an organization with the same id, and the same tenant with another
+    # subject (a second session of the same tenant shares the tenant's bucket).
+    others = {
+        "other user": make_token(tenant_type="user", tenant_id=tid("obsrlquiet")),
+        "organization with the same id": make_token(tenant_type="organization", tenant_id=shared_id),
+    }
+    for what, token in others.items():
+        for i in range(3):
+            status, headers, _ = support.request(server, "GET", SUMMARY, token=token)
+            assert status == 200, "%s refused (request %d) after another tenant was limited" % (what, i + 1)
+            assert rl(headers)[1] == 2 - i, (what, headers)
+    same_tenant = make_token(tenant_type="user", tenant_id=shared_id, claims_override={"sub": "second-session"})
+    assert support.request(server, "GET", SUMMARY, token=same_tenant)[0] == 429, \
+        "the bucket is per tenant, not per token"
+
+
+def test_default_burst_is_twice_the_rate_rounded_up(start_findash):
+    for rps, burst in (("0.3", 1), ("1.5", 3), ("2", 4)):
+        server = start_findash(RATE_LIMIT_RPS=rps)
+        token = make_token(tenant_id=tid("obsrldef"))
+        status, headers, _ = support.request(server, "GET", SUMMARY, token=token)
+        assert status == 200
+        assert rl(headers)[0] == burst, "RATE_LIMIT_RPS=%s: X-RateLimit-Limit %s, want %d" % (rps, headers, burst)
+        server.stop()
+
+
+def test_no_rate_limit_headers_and_no_limit_when_off(start_findash):
+    server = start_findash(RATE_LIMIT_RPS=None, RATE_LIMIT_BURST=None)
+    token = make_token(tenant_id=tid("obsrloff"))
+    conn = support.RawConnection(server)
+    try:
+        for i in range(60):
+            conn.send(support.simple_get(SUMMARY, extra=("Authorization: Bearer %s\r\n" % token).encode()))
+            resp = conn.read_response()
+            assert resp.status == 200, (i, resp)
+            for name in RL_HEADERS + ("retry-after",):
+                assert resp.header(name) is None, "%s present with limiting off: %s" % (name, resp.headers)
+    finally:
+        conn.close()
+
+
+def test_a_tiny_rate_does_not_break_the_server(start_findash):
+    """check-config accepts any rate > 0; the server must then work with it (a refill
+    period of years must not overflow Retry-After / X-RateLimit-Reset)."""
+    server = start_findash(RATE_LIMIT_RPS="1e-30", RATE_LIMIT_BURST="1")
+    token = make_token(tenant_id=tid("obsrltiny"))
+    try:
+        status, headers, _ = support.request(server, "GET", SUMMARY, token=token, timeout=5)
+    except OSError as exc:
+        raise AssertionError("RATE_LIMIT_RPS=1e-30: the request failed (%r); server alive: %s\n%s"
+                             % (exc, server.alive(), server.log_tail(10)))
+    assert status == 200
+    status, headers, _ = support.request(server, "GET", SUMMARY, token=token, timeout=5)
+    assert status == 429
+    assert headers["retry-after"].isdigit() and int(headers["retry-after"]) >= 1
+    assert server.alive()

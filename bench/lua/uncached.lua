@@ -1,0 +1,33 @@
+-- S4: the full dashboard for one tenant, every request with parameters no earlier request
+-- used, so each one is a cache miss computed by PostgreSQL. Request n (n = BENCH_BASE +
+-- i·threads + thread) asks for a BENCH_SPAN-day window ending w days before BENCH_TODAY
+-- (w = n mod BENCH_WINDOWS) with top = 1 + ⌊n / BENCH_WINDOWS⌋ mod 100: BENCH_WINDOWS × 100
+-- distinct keys. The floor (bench/run.sh, pgbench) draws w and top from the same ranges.
+--   BENCH_TOKEN    the tenant's token
+--   BENCH_TODAY    the last seeded day, as days since 1970-01-01
+--   BENCH_WINDOWS, BENCH_SPAN, BENCH_BASE, BENCH_THREADS
+dofile(os.getenv("BENCH_LUA_DIR") .. "/common.lua")
+
+local today, windows, span, base, threads, header
+local i = 0
+
+function init(args)
+   today = tonumber(os.getenv("BENCH_TODAY"))
+   windows = tonumber(os.getenv("BENCH_WINDOWS"))
+   span = tonumber(os.getenv("BENCH_SPAN"))
+   base = tonumber(os.getenv("BENCH_BASE") or "0")
+   threads = tonumber(os.getenv("BENCH_THREADS"))
+   header = { Authorization = "Bearer " .. os.getenv("BENCH_TOKEN") }
+end
+
+local function day(d) return os.date("!%Y-%m-%d", d * 86400) end
+
+function request()
+   local n = base + i * threads + (thread_index or 0)
+   i = i + 1
+   local w = n % windows
+   local top = 1 + math.floor(n / windows) % 100
+   local to = today - w
+   local path = "/financial/dashboard?from=" .. day(to - span + 1) .. "&to=" .. day(to) .. "&top=" .. top
+   return wrk.format("GET", path, header)
+end

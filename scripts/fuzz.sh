@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# `make fuzz` / `make fuzz-smoke`: build the libFuzzer targets in Fuzz/ with
+# `swiftc -sanitize=fuzzer,address`, replay every regression input, then fuzz each
+# target for a bounded time.
+#
+#   scripts/fuzz.sh [run] [TARGET…]   build, replay, fuzz FUZZ_SECONDS (default 300) each
+#   scripts/fuzz.sh smoke [TARGET…]   the same with FUZZ_SECONDS=60 unless set (CI)
+#   scripts/fuzz.sh build [TARGET…]   build only
+#   scripts/fuzz.sh replay [TARGET…]  build, then run the seed corpus and regressions once
+#   scripts/fuzz.sh repro TARGET FILE build, then run one input (prints the stack)
+#
+# Targets: http (HTTPRequestParser, whole and split input), jwt (JWTVerifier, Base64URL,
+# JSONValue), query (QueryParameters, DashboardParameters). SwiftPM cannot build
+# fuzzer executables, so each target is one `swiftc` call over the module's sources
+# and its Fuzz/*Fuzz.swift file, compiled as that module (internals are visible).
+#
+# Files:
+#   Fuzz/corpus/TARGET/       committed seeds (Fuzz/seeds.py writes them); read-only here
+#   Fuzz/regressions/TARGET/  inputs that once crashed; replayed first, every run
+#   Fuzz/TARGET.dict          libFuzzer dictionary
+#   .local/fuzz/bin/TARGET    the fuzzer binaries
+#   .local/fuzz/corpus/TARGET the growing working corpus (kept between runs, not committed)
+#   .local/fuzz/logs/TARGET.log
+#
+# A crash (trap, sanitizer report, timeout, out-of-memory) is copied to
+# Fuzz/regressions/TARGET/ (commit it once fixed), its stack is printed demangled, and
+# the exit status is 1. The other targets still run.
+#
+# Environment: FUZZ_SECONDS (per target), FUZZ_MAX_LEN (default: per target),
+# FUZZ_ARGS (extra libFuzzer flags, e.g. '-jobs=2 -workers=2').
+set -uo pipefail
+# shellcheck source=scripts/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "$ROOT" || exit 2
+
+ALL_TARGETS=(http jwt query)
+OUT=$ROOT/.local/fuzz
+BIN=$OUT/bin
+
+mode=run
+case ${1:-} in
+    run | smoke | build | replay | repro) mode=$1; shift ;;
+esac
+if [[ $mode == smoke ]]; then
+    FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+fi
+FUZZ_SECONDS=${FUZZ_SECONDS:-300}
+
+if [[ $mode == repro ]]; then
+    [[ $# -eq 2 ]] || { echo "usage: scripts/fuzz.sh repro TARGET FILE" >&2; exit 2; }
+    repro_file=$2
+    set -- "$1"
+fi
+targets=("$@")
+((${#targets[@]})) || targets=("${ALL_TARGETS[@]}")
+for t in "${targets[@]}"; do
+    [[ " ${ALL_TARGETS[*]} " == *" $t "* ]] || { echo "unknown fuzz target '$t' (known: ${ALL_TARGETS[*]})" >&2; exit 2; }
+done
+
+# Sanitizer reports with file:line and Swift names.
+if [[ -x /opt/swift/usr/bin/llvm-symbolizer ]]; then
+    export ASAN_SYMBOLIZER_PATH=/opt/swift/usr/bin/llvm-symbolizer
+fi
+# Leak checking stays on: the targets must not leak per input either.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:symbolize=1}
+
+# The source files and flags of each target.
+sources() {
+    case $1 in
+        http) printf '%s\n' Sources/HTTP1/*.swift Fuzz/HTTPParserFuzz.swift ;;
+        jwt) printf '%s\n' Sources/JWT/*.swift Fuzz/JWTFuzz.swift ;;
+        query) printf '%s\n' Sources/HTTP1/*.swift Sources/Dashboard/CivilDate.swift \
+            Sources/Dashboard/DashboardParameters.swift Fuzz/QueryFuzz.swift ;;
+    esac
+}
+flags() {
+    case $1 in
+        http) printf '%s\n' -module-name HTTP1 ;;
+        jwt) printf '%s\n' -module-name JWT -I Sources/COpenSSL ;;
+        # DashboardParameters' `import HTTP1` names the module being compiled: a warning only.
+        query) printf '%s\n' -module-name HTTP1 -suppress-warnings ;;
+    esac
+}
+max_len() {
+    if [[ -n ${FUZZ_MAX_LEN:-} ]]; then echo "$FUZZ_MAX_LEN"; return; fi
+    case $1 in
+        http) echo 8192 ;;   # past the small limits, and long enough for pipelining
+        jwt) echo 4096 ;;    # past the verifier's 4096-byte option
+        query) echo 2048 ;;
+    esac
+}
+
+build() {
+    local t=$1 started=$SECONDS
+    local -a src fl
+    mapfile -t src < <(sources "$t")
+    mapfile -t fl < <(flags "$t")
+    mkdir -p "$BIN"
+    # Rebuild only when a source is newer than the binary.
+    if [[ -x $BIN/$t ]]; then
+        local newer=0 f
+        for f in "${src[@]}" scripts/fuzz.sh; do [[ $f -nt $BIN/$t ]] && newer=1; done
+        ((newer)) || { note "$t: up to date ($BIN/$t)"; return 0; }
+    fi
+    if ! swiftc -sanitize=fuzzer,address -parse-as-library -O -g -use-ld=lld \
+        "${fl[@]}" "${src[@]}" -o "$BIN/$t.tmp"; then
+        echo "fuzz target $t failed to build" >&2
+        return 1
+    fi
+    mv "$BIN/$t.tmp" "$BIN/$t"
+    note "$t: built in $((SECONDS - started)) s ($BIN/$t)"
+}
+
+# Prints the interesting part of a libFuzzer log, Swift names demangled.
+show_crash() {
+    local log=$1
+    grep -n -E '^(==[0-9]+==|Fatal error|.*property violated|SUMMARY|    #[0-9]+ |input \(|query: |MS: |artifact_prefix|Test unit written|ALARM|out-of-memory)' "$log" \
+        | head -n 80 | swift demangle --simplified | sed 's/^/      /'
+}
+
+failures=()
+save_crashes() {
+    local t=$1 f name
+    mkdir -p "Fuzz/regressions/$t"
+    shopt -s nullglob
+    for f in "$OUT/artifacts/$t"/*; do
+        name=$(basename "$f")
+        name=${name%%-*}-$(sha1sum "$f" | cut -c1-16)
+        cp "$f" "Fuzz/regressions/$t/$name"
+        note "$t: saved $f as Fuzz/regressions/$t/$name"
+        rm -f "$f"
+    done
+    shopt -u nullglob
+}
+
+replay() {
+    local t=$1 log=$OUT/logs/$t-replay.log
+    local -a inputs=()
+    shopt -s nullglob
+    inputs=(Fuzz/regressions/"$t"/* Fuzz/corpus/"$t"/*)
+    shopt -u nullglob
+    ((${#inputs[@]})) || return 0
+    # One run over each file; the first crash stops the binary with a non-zero status.
+    if "$BIN/$t" -rss_limit_mb=2048 -timeout=25 -runs=1 "${inputs[@]}" >"$log" 2>&1; then
+        note "$t: ${#inputs[@]} seed and regression inputs replayed, no crash"
+    else
+        note "$t: FAILED replaying the seeds and regressions ($log):"
+        show_crash "$log"
+        failures+=("$t replay")
+    fi
+}
+
+fuzz() {
+    local t=$1 log=$OUT/logs/$t.log
+    mkdir -p "$OUT/corpus/$t" "$OUT/artifacts/$t"
+    # shellcheck disable=SC2086  # FUZZ_ARGS is split on purpose
+    "$BIN/$t" -max_total_time="$FUZZ_SECONDS" -max_len="$(max_len "$t")" -timeout=25 \
+        -rss_limit_mb=2048 -dict="Fuzz/$t.dict" -print_final_stats=1 \
+        -artifact_prefix="$OUT/artifacts/$t/" ${FUZZ_ARGS:-} \
+        "$OUT/corpus/$t" "Fuzz/corpus/$t" >"$log" 2>&1
+    local rc=$?
+    local stats
+    stats=$(grep -E '^(#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::peak_rss_mb)' "$log" | tr '\n' ' ')
+    if ((rc == 0)); then
+        note "$t: no crash in ${FUZZ_SECONDS} s — $stats"
+    else
+        note "$t: CRASH (exit $rc, $log):"
+        show_crash "$log"
+        failures+=("$t")
+    fi
+    save_crashes "$t"
+}
+
+started=$SECONDS
+mkdir -p "$OUT/logs"
+heading "fuzz: build (${targets[*]})"
+for t in "${targets[@]}"; do
+    build "$t" || failures+=("$t build")
+done
+if ((${#failures[@]})); then
+    note "FAILED: ${failures[*]}"
+    exit 1
+fi
+[[ $mode == build ]] && exit 0
+
+if [[ $mode == repro ]]; then
+    "$BIN/${targets[0]}" -runs=1 "$repro_file" 2>&1 | swift demangle --simplified
+    exit "${PIPESTATUS[0]}"
+fi
+
+heading "fuzz: replay seeds and Fuzz/regressions"
+for t in "${targets[@]}"; do replay "$t"; done
+
+if [[ $mode != replay ]]; then
+    heading "fuzz: ${FUZZ_SECONDS} s per target"
+    for t in "${targets[@]}"; do fuzz "$t"; done
+fi
+
+heading "fuzz: summary ($((SECONDS - started)) s)"
+if ((${#failures[@]})); then
+    note "FAILED: ${failures[*]}"
+    note "reproduce: scripts/fuzz.sh repro TARGET Fuzz/regressions/TARGET/FILE"
+    exit 1
+fi
+note "fuzz: no crash"

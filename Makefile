@@ -7,6 +7,7 @@
 #   make lint       swift-format lint + shellcheck
 #   make clean      stop (and delete) every service this checkout started; remove .build, .local
 #   make deps       install missing Debian packages / pytest
+#   make bench      benchmark vs nginx and the SQL floor (~10 min); writes docs/performance.md
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
@@ -18,10 +19,10 @@ endif
 
 SHELL_SCRIPTS = $(wildcard scripts/*.sh ci/*.sh) .ci/run
 
-.PHONY: help run test test-live build release lint clean deps
+.PHONY: help run test test-live build release lint clean deps bench
 
 help:
-	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@scripts/deps.sh
@@ -31,6 +32,9 @@ run:
 
 test:
 	@scripts/test.sh
+
+bench:
+	@bench/run.sh
 
 test-live:
 	@SWIFT_TEST=0 scripts/test.sh

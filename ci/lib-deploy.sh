@@ -14,7 +14,7 @@
 #   .lock                    held by deploy / rollback / stop (one at a time per environment)
 #   settings                 PORT, LISTEN_HOST and REPLICAS of the last deployment
 #   connection.env           DATABASE_URL / MEMCACHED_SERVERS / FINDASH_SERVICES_DIR in use
-#   jwt_secret               generated once when the caller gives no JWT_SECRET
+#   jwt_secret               the JWT secret in use (the caller's JWT_SECRET, or generated once)
 #   services/                scripts/services.sh instance, when the caller gives no DATABASE_URL
 #   releases/NNNN/           one per deployed build: findash (a copy), VERSION, info
 #   current, previous        release ids: serving now, and serving before it

@@ -61,6 +61,9 @@ done
 if [[ -x /opt/swift/usr/bin/llvm-symbolizer ]]; then
     export ASAN_SYMBOLIZER_PATH=/opt/swift/usr/bin/llvm-symbolizer
 fi
+# The Swift runtime's own crash handler (backtracer) would take the signal first and trip
+# AddressSanitizer while reading memory; let libFuzzer and ASan report instead.
+export SWIFT_BACKTRACE=enable=no
 # Leak checking stays on: the targets must not leak per input either.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:symbolize=1}
 
@@ -114,7 +117,7 @@ build() {
 # Prints the interesting part of a libFuzzer log, Swift names demangled.
 show_crash() {
     local log=$1
-    grep -n -E '^(==[0-9]+==|Fatal error|.*property violated|SUMMARY|    #[0-9]+ |input \(|query: |MS: |artifact_prefix|Test unit written|ALARM|out-of-memory)' "$log" \
+    grep -E '(^==[0-9]+==|Fatal error|property violated|^SUMMARY|^ +#[0-9]+ |^input \(|^query: |^MS: |Test unit written|ALARM|out-of-memory|Running: )' "$log" \
         | head -n 80 | swift demangle --simplified | sed 's/^/      /'
 }
 
@@ -134,7 +137,8 @@ save_crashes() {
 }
 
 replay() {
-    local t=$1 log=$OUT/logs/$t-replay.log
+    local t=$1
+    local log=$OUT/logs/$t-replay.log
     local -a inputs=()
     shopt -s nullglob
     inputs=(Fuzz/regressions/"$t"/* Fuzz/corpus/"$t"/*)
@@ -151,7 +155,8 @@ replay() {
 }
 
 fuzz() {
-    local t=$1 log=$OUT/logs/$t.log
+    local t=$1
+    local log=$OUT/logs/$t.log
     mkdir -p "$OUT/corpus/$t" "$OUT/artifacts/$t"
     # shellcheck disable=SC2086  # FUZZ_ARGS is split on purpose
     "$BIN/$t" -max_total_time="$FUZZ_SECONDS" -max_len="$(max_len "$t")" -timeout=25 \
@@ -160,7 +165,7 @@ fuzz() {
         "$OUT/corpus/$t" "Fuzz/corpus/$t" >"$log" 2>&1
     local rc=$?
     local stats
-    stats=$(grep -E '^(#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::peak_rss_mb)' "$log" | tr '\n' ' ')
+    stats=$(grep -E '^(#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::peak_rss_mb)' "$log" | tr -s ' \t\n' ' ')
     if ((rc == 0)); then
         note "$t: no crash in ${FUZZ_SECONDS} s — $stats"
     else

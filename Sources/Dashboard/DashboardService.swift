@@ -30,7 +30,23 @@ public final class DashboardService: Sendable {
             tenant.type, tenant.id, p.from.description, p.to.description, p.asOf.description,
             p.previousFrom.description, p.granularity.rawValue, String(p.top), p.includeInactive ? "true" : "false",
         ])
-        let result = try pool.withConnection(timeoutSeconds: remaining()) { (connection) throws(PQError) in
+        let result: PQRows
+        do {
+            result = try run(query, tenant: tenant, remaining: remaining)
+        } catch .unavailable where remaining() > 0.5 {
+            // The connection died under us (a database restart ends every pooled session):
+            // once more, on a fresh one. Safe: the statement only reads.
+            result = try run(query, tenant: tenant, remaining: remaining)
+        }
+        let queried = MonotonicNow.nanoseconds()
+        let renderer = DashboardRenderer(tenant: tenant, parameters: p, generatedAt: generatedAt)
+        let body = renderer.body(endpoint, rows: DashboardRows(rows: result.rows))
+        timing = (queried - start, MonotonicNow.nanoseconds() - queried)
+        return body
+    }
+
+    private func run(_ query: PQQuery, tenant: Tenant, remaining: () -> Double) throws(PQError) -> PQRows {
+        try pool.withConnection(timeoutSeconds: remaining()) { (connection) throws(PQError) in
             guard remaining() > 0.05 else { throw PQError.timeout }
             // The row-level-security context: every pooled session names its tenant before
             // each statement, so a statement can never see another tenant's rows.
@@ -41,11 +57,6 @@ public final class DashboardService: Sendable {
             guard left > 0.05 else { throw PQError.timeout }
             return try connection.query(query, timeoutSeconds: left)
         }
-        let queried = MonotonicNow.nanoseconds()
-        let renderer = DashboardRenderer(tenant: tenant, parameters: p, generatedAt: generatedAt)
-        let body = renderer.body(endpoint, rows: DashboardRows(rows: result.rows))
-        timing = (queried - start, MonotonicNow.nanoseconds() - queried)
-        return body
     }
 
     private static let statements: [DashboardEndpoint: String] = Dictionary(

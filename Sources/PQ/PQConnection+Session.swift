@@ -18,12 +18,13 @@ extension PQConnection {
             close()
             return false
         }
+        // An idle pooled session receives nothing unasked (it LISTENs to nothing): readable
+        // means the server is ending it (FATAL "terminating connection…", then EOF), which
+        // libpq may not report as a bad status until a later read.
         var pfd = pollfd(fd: PQsocket(conn), events: Int16(POLLIN), revents: 0)
-        if poll(&pfd, 1, 0) > 0 {
-            guard PQconsumeInput(conn) == 1, PQstatus(conn) == CONNECTION_OK else {
-                close()
-                return false
-            }
+        if poll(&pfd, 1, 0) != 0 {
+            close()
+            return false
         }
         return true
     }

@@ -1,11 +1,13 @@
 -- S4: the full dashboard for one tenant, every request with parameters no earlier request
--- used, so each one is a cache miss computed by PostgreSQL. Request n (n = BENCH_BASE +
--- i·threads + thread) asks for a BENCH_SPAN-day window ending w days before BENCH_TODAY
--- (w = n mod BENCH_WINDOWS) with top = 1 + ⌊n / BENCH_WINDOWS⌋ mod 100: BENCH_WINDOWS × 100
--- distinct keys. The floor (bench/run.sh, pgbench) draws w and top from the same ranges.
+-- used, so each one is a cache miss computed by PostgreSQL. Request n (n = base + i·threads +
+-- thread) asks for a BENCH_SPAN-day window ending w days before BENCH_TODAY (w = n mod
+-- BENCH_WINDOWS) with top = 1 + ⌊n / BENCH_WINDOWS⌋ mod 100: BENCH_WINDOWS × 100 distinct keys.
+-- The warm-up (BENCH_RUN=warmup) starts at base 0 (top 1 …), the measured run at
+-- base = 50·BENCH_WINDOWS (top 51 …), so the measured run never repeats a warm-up key.
+-- The floor (bench/floor.py, pgbench) draws w and top uniformly from the same ranges.
 --   BENCH_TOKEN    the tenant's token
 --   BENCH_TODAY    the last seeded day, as days since 1970-01-01
---   BENCH_WINDOWS, BENCH_SPAN, BENCH_BASE, BENCH_THREADS
+--   BENCH_WINDOWS, BENCH_SPAN, BENCH_THREADS, BENCH_RUN
 dofile(os.getenv("BENCH_LUA_DIR") .. "/common.lua")
 
 local today, windows, span, base, threads, header
@@ -15,7 +17,7 @@ function init(args)
    today = tonumber(os.getenv("BENCH_TODAY"))
    windows = tonumber(os.getenv("BENCH_WINDOWS"))
    span = tonumber(os.getenv("BENCH_SPAN"))
-   base = tonumber(os.getenv("BENCH_BASE") or "0")
+   base = os.getenv("BENCH_RUN") == "measure" and 50 * windows or 0
    threads = tonumber(os.getenv("BENCH_THREADS"))
    header = { Authorization = "Bearer " .. os.getenv("BENCH_TOKEN") }
 end

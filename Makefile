@@ -8,6 +8,9 @@
 #   make clean      stop (and delete) every service this checkout started; remove .build, .local
 #   make deps       install missing Debian packages / pytest
 #   make bench      benchmark vs nginx and the SQL floor (~10 min); writes docs/performance.md
+#   make fuzz       libFuzzer targets in Fuzz/ (HTTP parser, JWT, query), FUZZ_SECONDS=300 each
+#   make fuzz-smoke the same for 60 s each, regressions replayed first (CI)
+#   make test-sanitize  swift test + live tests under ThreadSanitizer and AddressSanitizer
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
@@ -19,10 +22,10 @@ endif
 
 SHELL_SCRIPTS = $(wildcard scripts/*.sh ci/*.sh) .ci/run
 
-.PHONY: help run test test-live build release lint clean deps bench
+.PHONY: help run test test-live build release lint clean deps bench fuzz fuzz-smoke test-sanitize
 
 help:
-	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,/^[^#]/{/^#/p}' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@scripts/deps.sh
@@ -55,3 +58,12 @@ clean:
 	    [[ -e "$$dir/.lock" ]] && scripts/services.sh destroy "$$dir" || true; \
 	done
 	rm -rf .build .local
+
+fuzz: deps
+	@scripts/fuzz.sh run
+
+fuzz-smoke: deps
+	@scripts/fuzz.sh smoke
+
+test-sanitize:
+	@scripts/test-sanitize.sh

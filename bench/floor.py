@@ -8,18 +8,26 @@ Sources/Dashboard/DashboardSQL.swift. SERVER_LOG is the PostgreSQL log of one re
 endpoint, in ENDPOINTS order, made with log_min_duration_statement = 0. The i-th executed
 dashboard statement in the log belongs to the i-th endpoint: when its text differs from
 sqlgen's, the logged text (what the server really runs) is used and the difference reported.
-Statements the server ran besides the dashboard statements (the row-level-security context,
-say) are reported too.
+Statements the server ran besides the dashboard statements (the row-level-security tenant
+context, say) are reported too.
 
-Writes OUT_DIR/<endpoint>.pgbench (the statement as the table owner: the floor) and
-OUT_DIR/<endpoint>.rls.pgbench (the server's per-request statements before it, for the
-`findash_reader` variant), and OUT_DIR/verify.json:
+Writes OUT_DIR/<endpoint>.pgbench (the statement alone: the floor), OUT_DIR/<endpoint>.rls.pgbench
+(preceded by the server's other per-request statement, to run as `findash_reader`: the
+statement as the server runs it) and OUT_DIR/verify.json:
     {"checked": n, "matched": [...], "mismatched": [...], "missing": [...], "extra": [...]}
 
-The scripts draw the same parameters as bench/lua/uncached.lua: a window of :span days ending
-:w days before :today (w uniform in 0 … :windows − 1), top uniform in 1 … 100. The dates are
-computed by one small query (\\gset) so the statement gets them as bound text parameters, as
-from the server; its time is reported separately by `pgbench -r` and not counted.
+The scripts run the statement the way the server does: PREPAREd once per connection with its
+own $1 … $9 — so PostgreSQL's plan cache sees the same parameters and moves from custom to
+generic plans after five executions just as it does for the server's PQprepare'd statement —
+then EXECUTEd with the nine values as text. They are for `pgbench -M simple -D prepared=0`: a
+client variable remembers that its connection has prepared the statement (and executed it
+five times, unmeasured, so that the plan cache is in the server's steady state). The parameters are
+drawn as bench/lua/uncached.lua draws them: a window of :span days ending :w days before
+:today (w uniform in 0 … :windows − 1), top uniform in 1 … 100; one small query computes the
+dates. `pgbench -r` times each script line: the mean of the EXECUTE after `\\endif` (plus the
+tenant-context statement's, in the .rls variant) is the floor; the date query and the
+once-per-connection block are not counted, nor (in percentiles) each connection's first
+transaction, which runs that block.
 """
 import json
 import re
@@ -27,10 +35,13 @@ import sys
 
 ENDPOINTS = ["dashboard", "summary", "accounts", "transactions", "budgets"]
 RECORD = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? \w+ \[\d+\] ")
-EXECUTE = re.compile(r"LOG:  duration: [\d.]+ ms  execute [^:]+: (.*)$")
+EXECUTE_RECORD = re.compile(r"LOG:  duration: [\d.]+ ms  execute [^:]+: (.*)$")
 
-DATES = ("SELECT (:today::date - :w::int - :span::int + 1)::text AS p3, (:today::date - :w::int)::text AS p4, "
-         "(:today::date - :w::int)::text AS p5, (:today::date - :w::int - 2 * :span::int + 1)::text AS p6 \\gset")
+# pgbench -M simple substitutes :name textually, inside quotes too.
+DATES = ("SELECT (':today'::date - :w - :span + 1)::text AS p3, (':today'::date - :w)::text AS p4, "
+         "(':today'::date - :w)::text AS p5, (':today'::date - :w - 2 * :span + 1)::text AS p6 \\gset")
+WARM_EXECUTIONS = 5
+EXECUTE = "EXECUTE findash_floor(" + ", ".join(f"':p{i}'" for i in range(1, 10)) + ");"
 
 
 def executed_statements(log_text):
@@ -41,7 +52,7 @@ def executed_statements(log_text):
             if current is not None:
                 out.append("\n".join(current))
                 current = None
-            m = EXECUTE.search(line)
+            m = EXECUTE_RECORD.search(line)
             if m:
                 current = [m.group(1)]
         elif current is not None and line.startswith("\t"):
@@ -54,11 +65,16 @@ def executed_statements(log_text):
     return out
 
 
-def to_pgbench(statement):
-    """$1 … $9 become pgbench variables :p1 … :p9 (bound as parameters with -M prepared)."""
-    if ";" in statement:
-        raise SystemExit("floor.py: a statement contains ';', which pgbench would split")
-    return re.sub(r"\$([1-9])(?![0-9])", r":p\1", statement)
+def checked(statement):
+    """pgbench must neither split the statement (';') nor substitute into it (':name')."""
+    if ";" in statement or re.search(r"(?<!:):[A-Za-z_]", statement):
+        raise SystemExit("floor.py: a statement contains ';' or ':name', which pgbench would split or substitute")
+    return statement
+
+
+def context_statement(statement):
+    """The server's other per-request statement; its $1 and $2 are the tenant's type and id."""
+    return re.sub(r"\$([12])(?![0-9])", r"':p\1'", checked(statement)) + ";"
 
 
 def main():
@@ -68,10 +84,10 @@ def main():
         executed = executed_statements(f.read())
     is_dashboard = [s.lstrip().startswith("WITH params") for s in executed]
     dashboard_statements = [s for s, d in zip(executed, is_dashboard) if d]
-    extra = sorted({re.sub(r"\s+", " ", s)[:160] for s, d in zip(executed, is_dashboard) if not d})
+    others = [s for s, d in zip(executed, is_dashboard) if not d]
 
-    verify = {"checked": len(ENDPOINTS), "matched": [], "mismatched": [], "missing": [], "extra": extra,
-              "executed": len(executed)}
+    verify = {"checked": len(ENDPOINTS), "matched": [], "mismatched": [], "missing": [],
+              "extra": sorted({re.sub(r"\s+", " ", s)[:160] for s in others}), "executed": len(executed)}
     chosen = {}
     for i, endpoint in enumerate(ENDPOINTS):
         if i >= len(dashboard_statements):
@@ -84,19 +100,22 @@ def main():
             verify["mismatched"].append(endpoint)
             chosen[endpoint] = dashboard_statements[i]
 
-    # The server's other per-request statements (the tenant context for row-level security),
-    # with their parameters as the same pgbench variables.
-    context = [s for s in executed if "set_config" in s and not s.lstrip().startswith("WITH params")]
-    context_sql = to_pgbench(context[0]) if context else None
+    context = [s for s in others if "set_config" in s]
+    context_sql = context_statement(context[0]) if context else None
     verify["rls_context"] = context_sql is not None
 
+    draw = ["\\set w random(0, :windows - 1)", "\\set p8 random(1, 100)", DATES]
     for endpoint, statement in chosen.items():
-        body = to_pgbench(statement)
-        head = ["\\set w random(0, :windows - 1)", "\\set p8 random(1, 100)", DATES]
-        with open(f"{out_dir}/{endpoint}.pgbench", "w") as f:
-            f.write("\n".join(head + [body + ";"]) + "\n")
-        with open(f"{out_dir}/{endpoint}.rls.pgbench", "w") as f:
-            f.write("\n".join(head + ([context_sql + ";"] if context_sql else []) + [body + ";"]) + "\n")
+        for name, before in ((endpoint, []), (endpoint + ".rls", [context_sql] if context_sql else [])):
+            # Once per connection: prepare, then execute five times so that the measured
+            # executions meet the plan cache in the state the server's long-lived pooled
+            # connections are in (PostgreSQL decides on a generic plan after five custom ones).
+            lines = ["\\if :prepared = 0", "PREPARE findash_floor AS " + checked(statement) + ";", *before]
+            for _ in range(WARM_EXECUTIONS):
+                lines += draw + [EXECUTE]
+            lines += ["\\set prepared 1", "\\endif", *draw, *before, EXECUTE]
+            with open(f"{out_dir}/{name}.pgbench", "w") as f:
+                f.write("\n".join(lines) + "\n")
     with open(f"{out_dir}/verify.json", "w") as f:
         json.dump(verify, f)
         f.write("\n")

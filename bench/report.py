@@ -123,7 +123,8 @@ class Run:
         # statement count; the date query (\gset) does not.
         self.stmt_ms = 0.0
         self.date_ms = 0.0
-        in_statements = False
+        # Only the lines after the once-per-connection block (\endif) are measured.
+        in_statements = measured = False
         for line in text.splitlines():
             if "statement latencies" in line:
                 in_statements = True
@@ -134,16 +135,22 @@ class Run:
             if not s:
                 continue
             latency, command = float(s.group(1)), s.group(2)
-            if command.startswith("WITH params") or "set_config" in command:
+            if command.startswith("\\endif"):
+                measured = True
+                continue
+            if not measured:
+                continue
+            if command.startswith("EXECUTE") or "set_config" in command:
                 self.stmt_ms += latency
-            elif command.startswith("SELECT (:today"):
+            elif command.startswith("SELECT (':today'"):
                 self.date_ms += latency
         latencies = []
         for path in glob.glob(f"{res}/{name}.pgbench_log*"):
             with open(path) as f:
                 for line in f:
                     fields = line.split()
-                    if len(fields) >= 3 and fields[2].isdigit():
+                    # Not a connection's first transaction: it prepared and warmed the statement.
+                    if len(fields) >= 3 and fields[2].isdigit() and fields[1] != "0":
                         latencies.append(int(fields[2]))
         latencies.sort()
         self.mean_ms = self.stmt_ms
@@ -264,8 +271,10 @@ def write(res, out):
         "S3", "", None, g3)
 
     for who in ("heavy", "median"):
-        s4, f4 = get(f"S4-{who}"), get(f"F-dashboard-{who}")
+        s4, f4, f4r = get(f"S4-{who}"), get(f"F-dashboard-{who}"), get(f"F-dashboard-{who}-rls")
         r4 = ratio(s4 and s4.mean_ms, f4 and f4.stmt_ms)
+        r4r = ratio(s4 and s4.mean_ms, f4r and f4r.stmt_ms)
+        ref = "floor" + ("" if r4r is None else f"; {r4r:.2f}× floor as run (RLS)")
         goal = "—"
         if s4 and r4 is not None:
             goal = f"{mark(r4 <= 1.25)} (≤ 1.25× floor)"
@@ -274,7 +283,7 @@ def write(res, out):
         tenant = ctx.get(who, who)
         n = int(ctx.get(f"{who}_n", "0"))
         row(f"S4 uncached full dashboard, {who} tenant ({n:,} tx), {s4c} conn{'s' if s4c != '1' else ''}",
-            f"S4-{who}", "floor (mean)", r4, goal)
+            f"S4-{who}", ref, r4, goal)
 
     s5, c5 = get("S5"), get("C5")
     r5 = ratio(s5 and s5.rps, c5 and c5.rps)
@@ -308,7 +317,7 @@ def write(res, out):
                           f"{fmt_ms(r.p99_ms)} | {r.errors:,} | {fmt_us(r.db_cpu_us)} |")
         r = get(f"F-dashboard-{who}-rls")
         if r:
-            floors.append(f"| `dashboard` as `findash_reader` + tenant context | {who} | {r.rps:,.1f} | {fmt_ms(r.stmt_ms)} | "
+            floors.append(f"| `dashboard` as run: `findash_reader`, tenant context first | {who} | {r.rps:,.1f} | {fmt_ms(r.stmt_ms)} | "
                           f"{fmt_ms(r.p50_ms)} | {fmt_ms(r.p99_ms)} | {r.errors:,} | {fmt_us(r.db_cpu_us)} |")
 
     notes = []
@@ -325,12 +334,11 @@ def write(res, out):
         comp = s4.metrics.get("dashboard_db_computations_total", 0)
         hits = s4.metrics.get("dashboard_cache_hits_total", 0)
         text = (f"S4 {who} ({ctx.get(who)}): mean {fmt_ms(s4.mean_ms)}, {comp:,.0f} statements for {s4.requests:,} requests "
-                f"({hits:,.0f} cache hits); findash CPU {fmt_us(s4.cpu_us)} µs + PostgreSQL CPU {fmt_us(s4.db_cpu_us)} µs per request")
+                f"(the last may still be running when wrk stops), {hits:,.0f} cache hits; findash CPU {fmt_us(s4.cpu_us)} µs + PostgreSQL CPU {fmt_us(s4.db_cpu_us)} µs per request")
         if f4:
             text += f"; floor: statement mean {fmt_ms(f4.stmt_ms)}, PostgreSQL CPU {fmt_us(f4.db_cpu_us)} µs"
         if f4r:
-            text += (f"; as the server runs it (role `findash_reader`, row-level security, tenant context statement first): "
-                     f"{fmt_ms(f4r.stmt_ms)} ({ratio(s4.mean_ms, f4r.stmt_ms):.2f}× of that)")
+            text += (f"; as the server runs it: {fmt_ms(f4r.stmt_ms)}, PostgreSQL CPU {fmt_us(f4r.db_cpu_us)} µs")
         notes.append(text + ".")
     if s6:
         before = int(ctx.get("s6_rss_before_kb", "0")) / 1024
@@ -369,7 +377,7 @@ def write(res, out):
         f"through {ctx.get('seed_day')}; database {ctx.get('db_size', '?')}); heavy tenant {ctx.get('heavy')} with "
         f"{int(ctx.get('heavy_n', '0')):,}, median tenant {ctx.get('median')} with {int(ctx.get('median_n', '0')):,}",
         f"- client: wrk {ctx.get('wrk', '?')}, {ctx.get('threads')} threads, {ctx.get('warmup')} s warm-up + "
-        f"{ctx.get('duration')} s measured per row; server: {ctx.get('server_env', '?')}, memcached + in-process cache; "
+        f"{ctx.get('duration')} s measured per row (S3: {ctx.get('s3_warmup')} s warm-up; S4: {ctx.get('s4_duration')} s); server: {ctx.get('server_env', '?')}, memcached + in-process cache; "
         f"PostgreSQL {ctx.get('postgres', '?')}, {ctx.get('nginx', 'nginx')}",
         "",
         "| scenario | req/s | p50 | p99 | errors | RSS | CPU µs/req | vs reference | goal |",
@@ -378,7 +386,9 @@ def write(res, out):
         "",
         "RSS: the largest resident memory sampled during the measured run. CPU: the server process's "
         "user + system time over the measured run ÷ requests (PostgreSQL's and wrk's not included; S4's is in the notes). "
-        "S4's ratio is its mean latency ÷ the floor statement's mean latency at the same concurrency.",
+        "S4's ratios are its mean latency ÷ the floor's mean statement latency at the same concurrency: the SQL alone "
+        "(the goal's reference), and the SQL as the server runs it (as `findash_reader` under row-level security, "
+        "after its tenant-context statement).",
         "",
         f"Ceiling — nginx, {ctx.get('nproc')} workers (as many as findash's loops), static file, same wrk command:",
         "",
@@ -386,14 +396,17 @@ def write(res, out):
         "|---|---:|---:|---:|---:|---:|---:|",
         *refs,
         "",
-        f"Floor — the server's statements run by `pgbench -M prepared -c {s4c}`, `work_mem=32MB`, as the tables' owner, "
-        f"{ctx.get('span')}-day windows drawn like S4's ({ctx.get('duration')} s for `dashboard`, {ctx.get('floor_duration')} s for the others):",
+        f"Floor — the server's statements, prepared once per connection and executed by `pgbench -c {s4c}`, "
+        f"`work_mem=32MB`{(' ' + ctx['floor_pgoptions']) if ctx.get('floor_pgoptions') else ''}, as the tables' owner, "
+        f"{ctx.get('span')}-day windows drawn like S4's ({ctx.get('s4_duration')} s for `dashboard`, right after its S4 run; "
+        f"{ctx.get('floor_duration')} s for the others):",
         "",
         "| statement | tenant | tx/s | statement mean | tx p50 | tx p99 | failed | PostgreSQL CPU µs/tx |",
         "|---|---|---:|---:|---:|---:|---:|---:|",
         *floors,
         "",
-        "(tx p50 / p99 include the small query that draws each transaction's dates; the statement mean does not.)",
+        "(tx p50 / p99 include the small query that draws each transaction's dates; the statement mean does not. "
+        "Each pgbench connection's first five executions get custom plans, later ones PostgreSQL's generic plan, as in the server.)",
         "",
         *[f"- {n}" for n in notes],
         "",

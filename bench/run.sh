@@ -5,7 +5,8 @@
 # ("Method") for what each scenario does and why.
 #
 # Phases: release build · services (.local/bench) · migrate, seed once per parameter set,
-# VACUUM ANALYZE · server, tokens, SQL check · ceiling · floor · S1–S6 · report.
+# VACUUM ANALYZE · server, tokens, SQL check · ceiling · floor of four endpoints · S1–S3, S5,
+# S6 · S4 each next to its full-dashboard floor · report.
 # Everything it starts (findash, nginx, the idle-connection holder, PostgreSQL, memcached) is
 # stopped on exit or Ctrl-C; the seeded cluster stays in .local/bench for the next run.
 #
@@ -15,10 +16,12 @@
 #   BENCH_DURATION=5          seconds measured per scenario (integer)
 #   BENCH_WARMUP=2            seconds of warm-up before each (S3: BENCH_S3_WARMUP, default 3×)
 #   BENCH_FLOOR_DURATION=3    seconds per floor query other than the full dashboard's
+#   BENCH_S4_DURATION=2×BENCH_DURATION   S4 and the full dashboard's floor (few slow requests)
 #   BENCH_THREADS=2 BENCH_CONNECTIONS=64    wrk threads and connections (S1, S2, S3, S6)
 #   BENCH_S4_CONNECTIONS=1    concurrency of S4 and of the floor (pgbench -c)
 #   BENCH_MANY_CONNECTIONS=1000   S5     BENCH_IDLE_CONNECTIONS=10000   S6
 #   BENCH_ZIPF_S=1.0          S3 popularity exponent
+#   BENCH_FLOOR_PGOPTIONS     extra settings for the floor's sessions ("-c plan_cache_mode=…")
 #   BENCH_SKIP_BUILD=1        use the release binary as it is (no swift build)
 #   BENCH_OUT=docs/performance.md   where the results section is written
 #   BENCH_KEEP_SERVICES=1     leave PostgreSQL and memcached running afterwards
@@ -38,6 +41,7 @@ DURATION=${BENCH_DURATION:-5}
 WARMUP=${BENCH_WARMUP:-2}
 S3_WARMUP=${BENCH_S3_WARMUP:-$((3 * WARMUP))}
 FLOOR_DURATION=${BENCH_FLOOR_DURATION:-3}
+S4_DURATION=${BENCH_S4_DURATION:-$((2 * DURATION))}
 THREADS=${BENCH_THREADS:-2}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
 S4_CONNECTIONS=${BENCH_S4_CONNECTIONS:-1}
@@ -49,11 +53,11 @@ CACHE_TTL=${BENCH_CACHE_TTL:-600}
 SPAN=30         # S4 and floor: days per window
 WRK_TIMEOUT=10  # seconds before wrk counts a request as timed out
 
-for knob in TENANTS TRANSACTIONS SEED DURATION WARMUP S3_WARMUP FLOOR_DURATION THREADS CONNECTIONS \
+for knob in TENANTS TRANSACTIONS SEED DURATION WARMUP S3_WARMUP FLOOR_DURATION S4_DURATION THREADS CONNECTIONS \
     S4_CONNECTIONS MANY IDLE CACHE_TTL; do
     [[ ${!knob} =~ ^[0-9]+$ ]] || { echo "bench: BENCH_$knob must be a whole number (got '${!knob}')" >&2; exit 2; }
 done
-((DURATION >= 1 && FLOOR_DURATION >= 1 && THREADS >= 1 && CONNECTIONS >= 1 && S4_CONNECTIONS >= 1)) \
+((DURATION >= 1 && FLOOR_DURATION >= 1 && S4_DURATION >= 1 && THREADS >= 1 && CONNECTIONS >= 1 && S4_CONNECTIONS >= 1)) \
     || { echo "bench: durations, threads and connections must be at least 1" >&2; exit 2; }
 
 SVC=$ROOT/.local/bench        # services.sh's directory: only what services.sh allows in it
@@ -231,20 +235,33 @@ wrk_run() {
         wrk -t"$threads" -c"$conns" -d"${seconds}s" --timeout "${WRK_TIMEOUT}s" -s "$LUA/$script" "$@"
 }
 
+# Until the warm-up's last requests (still running in the server when wrk stops) are done,
+# so that the measured run counts only its own: no pooled connection in use, no queued job.
+settle() {
+    local i text
+    for ((i = 0; i < 100; i++)); do
+        text=$(curl -s --max-time 2 "http://127.0.0.1:$PORT/metrics") || return 0
+        grep -qE '^dashboard_db_pool_in_use 0$' <<<"$text" && grep -qE '^dashboard_worker_queue 0$' <<<"$text" && return 0
+        sleep 0.1
+    done
+}
+
 # measure NAME TARGET WARMUP_SECONDS CONNECTIONS SCRIPT [wrk args…] URL
-# A warm-up run, then the measured one between two snapshots, with the memory sampler on.
+# A warm-up run, then the measured one (MEASURE_SECONDS, default BENCH_DURATION) between two
+# snapshots, with the memory sampler on.
 # Results: RES/NAME.json (wrk), NAME.txt, NAME.before/.after (+ .metrics), NAME.rss.
 measure() {
-    local name=$1 target=$2 warm=$3
+    local name=$1 target=$2 warm=$3 seconds=${MEASURE_SECONDS:-$DURATION}
     shift 3
-    log "$name: ${warm} s warm-up, ${DURATION} s measured ($*)"
+    log "$name: ${warm} s warm-up + ${seconds} s, $1 connections, $2, ${*: -1}"
     if ((warm > 0)); then
         BENCH_RUN=warmup wrk_run "" "$warm" "$@" >"$RES/$name.warmup.txt" 2>&1 \
             || die "$name: wrk failed in warm-up (see $RES/$name.warmup.txt)"
     fi
+    if [[ $target == findash ]]; then settle; fi
     snapshot "$RES/$name.before" "$target"
     start_sampler "$RES/$name.rss" "$target"
-    BENCH_RUN=measure wrk_run "$RES/$name.json" "$DURATION" "$@" >"$RES/$name.txt" 2>&1 \
+    BENCH_RUN=measure wrk_run "$RES/$name.json" "$seconds" "$@" >"$RES/$name.txt" 2>&1 \
         || die "$name: wrk failed (see $RES/$name.txt)"
     stop_sampler
     snapshot "$RES/$name.after" "$target"
@@ -469,14 +486,16 @@ NGINX_PID=""
 # --- phase: floor -----------------------------------------------------------------------------
 
 phase "floor (pgbench)"
-# The server's sessions: work_mem 32MB (ServeCommand); statements as the table owner (no
-# row-level security): the SQL alone. The .rls variant adds what the server does around it.
+# As the server's sessions: work_mem 32MB (ServeCommand), each statement prepared once per
+# connection (bench/floor.py). The floor runs as the tables' owner (no row-level security):
+# the SQL alone; the .rls variant runs as findash_reader after the tenant-context statement,
+# as the server does. BENCH_FLOOR_PGOPTIONS adds settings to both (plan_cache_mode, say).
 reader_role=$(psql "$DATABASE_URL" -X -At -c "SELECT rolname FROM pg_roles WHERE rolname = 'findash_reader'")
 SEED_EPOCH_DAY=$(($(date -u -d "$SEED_DAY" +%s) / 86400))
 WINDOWS=$((730 - SPAN))
 floor_run() {  # name script tenant_type tenant_id seconds pgoptions
     local name=$1 script=$2 ttype=$3 tid=$4 seconds=$5 options=$6
-    local -a args=(-n -M prepared -r -f "$script" -c "$S4_CONNECTIONS" -j "$S4_CONNECTIONS"
+    local -a args=(-n -M simple -r -f "$script" -c "$S4_CONNECTIONS" -j "$S4_CONNECTIONS" -D prepared=0
         -D "p1=$ttype" -D "p2=$tid" -D p7=day -D p9=false -D "today=$SEED_DAY" -D "windows=$WINDOWS" -D "span=$SPAN")
     PGOPTIONS=$options pgbench "${args[@]}" -T 1 "$DATABASE_URL" >"$RES/$name.warmup.txt" 2>&1 \
         || die "$name: pgbench failed (see $RES/$name.warmup.txt)"
@@ -486,22 +505,28 @@ floor_run() {  # name script tenant_type tenant_id seconds pgoptions
     snapshot "$RES/$name.after" postgres
     python3 bench/report.py line "$RES" "$name" || true
 }
+floor_full() {  # who: the full dashboard's floor, alone and as the server runs it
+    local who=$1 ttype tid
+    if [[ $who == heavy ]]; then ttype=$HEAVY_TYPE tid=$HEAVY_ID; else ttype=$MEDIAN_TYPE tid=$MEDIAN_ID; fi
+    floor_run "F-dashboard-$who" "$RES/floor/dashboard.pgbench" "$ttype" "$tid" "$S4_DURATION" \
+        "-c work_mem=32MB ${BENCH_FLOOR_PGOPTIONS:-}"
+    if [[ -n $reader_role ]]; then
+        floor_run "F-dashboard-$who-rls" "$RES/floor/dashboard.rls.pgbench" "$ttype" "$tid" "$S4_DURATION" \
+            "-c work_mem=32MB -c role=$reader_role ${BENCH_FLOOR_PGOPTIONS:-}"
+    fi
+}
+# The other endpoints' floors here; the full dashboard's right after S4, next to it in time.
 for who in heavy median; do
     if [[ $who == heavy ]]; then ttype=$HEAVY_TYPE tid=$HEAVY_ID; else ttype=$MEDIAN_TYPE tid=$MEDIAN_ID; fi
-    for endpoint in dashboard summary accounts transactions budgets; do
-        seconds=$FLOOR_DURATION
-        [[ $endpoint == dashboard ]] && seconds=$DURATION
-        floor_run "F-$endpoint-$who" "$RES/floor/$endpoint.pgbench" "$ttype" "$tid" "$seconds" "-c work_mem=32MB"
+    for endpoint in summary accounts transactions budgets; do
+        floor_run "F-$endpoint-$who" "$RES/floor/$endpoint.pgbench" "$ttype" "$tid" "$FLOOR_DURATION" \
+            "-c work_mem=32MB ${BENCH_FLOOR_PGOPTIONS:-}"
     done
-    if [[ -n $reader_role ]]; then
-        floor_run "F-dashboard-$who-rls" "$RES/floor/dashboard.rls.pgbench" "$ttype" "$tid" "$DURATION" \
-            "-c work_mem=32MB -c role=$reader_role"
-    fi
 done
 
 # --- phase: scenarios -------------------------------------------------------------------------
 
-phase "scenarios S1-S6"
+phase "scenarios S1-S3, S5, S6"
 AUTH=(-H "Authorization: Bearer $HEAVY_TOKEN")
 measure S1 findash "$WARMUP" "$CONNECTIONS" static.lua "$BASE/health"
 measure S2 findash "$WARMUP" "$CONNECTIONS" static.lua "${AUTH[@]}" "$BASE/financial/dashboard"
@@ -527,11 +552,15 @@ IDLE_PID=""
 export BENCH_TOKENS=$W/tokens.txt BENCH_ZIPF_S=$ZIPF_S
 measure S3 findash "$S3_WARMUP" "$CONNECTIONS" zipf.lua "$BASE/"
 
+phase "S4 + full-dashboard floor"
+# Each S4 run and its floor back to back: on a shared machine the load drifts in a minute.
 export BENCH_TODAY=$SEED_EPOCH_DAY BENCH_WINDOWS=$WINDOWS BENCH_SPAN=$SPAN
 export BENCH_TOKEN=$HEAVY_TOKEN
-measure S4-heavy findash "$WARMUP" "$S4_CONNECTIONS" uncached.lua "$BASE/"
+MEASURE_SECONDS=$S4_DURATION measure S4-heavy findash "$WARMUP" "$S4_CONNECTIONS" uncached.lua "$BASE/"
+floor_full heavy
 export BENCH_TOKEN=$MEDIAN_TOKEN
-measure S4-median findash "$WARMUP" "$S4_CONNECTIONS" uncached.lua "$BASE/"
+MEASURE_SECONDS=$S4_DURATION measure S4-median findash "$WARMUP" "$S4_CONNECTIONS" uncached.lua "$BASE/"
+floor_full median
 
 # --- phase: report ----------------------------------------------------------------------------
 
@@ -551,6 +580,8 @@ context duration "$DURATION"
 context warmup "$WARMUP"
 context s3_warmup "$S3_WARMUP"
 context floor_duration "$FLOOR_DURATION"
+context s4_duration "$S4_DURATION"
+context floor_pgoptions "${BENCH_FLOOR_PGOPTIONS:-}"
 context threads "$THREADS"
 context connections "$CONNECTIONS"
 context s4_connections "$S4_CONNECTIONS"

@@ -5,7 +5,7 @@
 #   ci/deploy.sh ENV --release ID                    deploy a recorded release again
 #   ci/deploy.sh ENV --status                        what serves; exit 0 serving, 1 broken, 3 none
 #   ci/deploy.sh ENV --env                           the deployment's export lines (eval them)
-#   ci/deploy.sh ENV --logs [N]                      last N lines of the live replicas' and nginx's logs
+#   ci/deploy.sh ENV --logs [N]                      last N lines of each log (both colours, nginx, history)
 #   ci/deploy.sh ENV --stop                          stop everything (releases and data are kept)
 #   ci/deploy.sh ENV --destroy                       stop, then delete the state directory
 #
@@ -130,13 +130,14 @@ fi
 deploy_load "$ENV_NAME"
 
 status() {
-    local colour release rc=0 index port pid master state
+    local colour release rc=0 index port pid start master state
     colour=$(live_colour)
     release=$(current_release)
     printf 'environment   %s (local blue-green; state %s)\n' "$DEPLOY_ENV" "$STATE"
     if [[ -z $colour ]]; then
         printf 'serving       nothing (not deployed, or stopped)\n'
         [[ -n $release ]] && printf 'last release  %s (%s)\n' "$release" "$(release_version "$release")"
+        tail -n 5 "$STATE/history" 2>/dev/null | sed 's/^/  /'
         return 3
     fi
     printf 'url           %s\n' "$(deploy_base_url)"
@@ -150,8 +151,8 @@ status() {
         printf 'nginx         NOT RUNNING\n'
         rc=1
     fi
-    while read -r index port pid; do
-        if pid_runs "$pid" "$STATE/releases/$release/findash"; then
+    while read -r index port pid start; do
+        if replica_alive "$pid" "$start"; then
             state="running, /health $(HTTP_TIMEOUT=2 http_status "http://127.0.0.1:$port/health")"
         else
             state="NOT RUNNING"
@@ -160,20 +161,28 @@ status() {
         printf 'replica %-5s port %s, pid %s: %s, log %s\n' "$index" "$port" "$pid" "$state" "$STATE/$colour/replica-$index.log"
     done < <(colour_replicas "$colour")
     printf 'database      %s\n' "$(sed -n 's/^DATABASE_URL=//p' "$STATE/connection.env" | sed -E 's#(://[^:/@]*):[^@]*@#\1:****@#')"
-    printf 'history       %s\n' "$STATE/history"
+    printf 'history       %s (last 5 below)\n' "$STATE/history"
+    tail -n 5 "$STATE/history" 2>/dev/null | sed 's/^/  /'
     return "$rc"
 }
 
 show_logs() {
-    local n=${ACTION_ARG:-50} colour index port pid
-    colour=$(live_colour)
-    [[ -n $colour ]] || { ci_log "$DEPLOY_ENV is not deployed"; return 3; }
-    while read -r index port pid; do
-        printf '==> %s (replica %s, port %s) <==\n' "$STATE/$colour/replica-$index.log" "$index" "$port"
-        tail -n "$n" "$STATE/$colour/replica-$index.log"
-    done < <(colour_replicas "$colour")
-    printf '==> %s <==\n' "$STATE/nginx/error.log"
+    local n=${ACTION_ARG:-50} live colour index port _ f label
+    live=$(live_colour)
+    for colour in blue green; do
+        [[ -d $STATE/$colour ]] || continue
+        if [[ $colour == "$live" ]]; then label="live colour $colour"; else label="idle colour $colour (its last attempt)"; fi
+        printf '######## %s, release %s\n' "$label" "$(cat "$STATE/$colour/release" 2>/dev/null || echo -)"
+        for f in "$STATE/$colour"/migrate.log "$STATE/$colour"/health-*.json "$STATE/$colour"/smoke-*.log "$STATE/$colour"/replica-*.log; do
+            [[ -f $f ]] || continue
+            printf '==> %s <==\n' "$f"
+            tail -n "$n" "$f"
+        done
+    done
+    printf '######## nginx\n==> %s <==\n' "$STATE/nginx/error.log"
     tail -n "$n" "$STATE/nginx/error.log" 2>/dev/null || true
+    printf '######## history\n'
+    tail -n "$n" "$STATE/history" 2>/dev/null || true
 }
 
 stop_all() {
@@ -190,7 +199,7 @@ stop_all() {
 
 # The checks a new colour passes before it gets traffic: each replica, directly.
 validate_colour() {
-    local colour=$1 release=$2 bin token index port pid rc url
+    local colour=$1 release=$2 bin token index port rc url
     bin=$STATE/releases/$release/findash
     token=""
     if grep -q '^export JWT_SECRET=' "$STATE/$colour/env"; then
@@ -201,7 +210,7 @@ validate_colour() {
     else
         ci_log "no JWT_SECRET (public-key tokens) and no DEPLOY_TOKEN: the smoke test checks only the refusals"
     fi
-    while read -r index port pid; do
+    while read -r index port _; do
         url=http://127.0.0.1:$port
         rc=0
         "$ROOT/scripts/health-check.sh" "$url" >"$STATE/$colour/health-$index.json" 2>&1 || rc=$?
@@ -214,6 +223,17 @@ validate_colour() {
             return 1
             ;;
         esac
+        if grep -qE "^export DASHBOARD_ENABLED=(false|'false'|0|no|off)\$" "$STATE/$colour/env"; then
+            # The feature flag (docs/runbooks/rollback.md): the dashboard must be off, the rest up.
+            local code
+            code=$(http_status "$url/financial/dashboard/summary" -H "Authorization: Bearer $token")
+            if [[ $code != 404 ]]; then
+                ci_log "$colour replica $index: DASHBOARD_ENABLED=false but the dashboard answers $code, not 404"
+                return 1
+            fi
+            ci_log "$colour replica $index: dashboard off (DASHBOARD_ENABLED=false): 404 as intended; smoke test skipped"
+            continue
+        fi
         if ! "$ROOT/scripts/smoke-test.sh" "$url" "$token" >"$STATE/$colour/smoke-$index.log" 2>&1; then
             ci_log "$colour replica $index: smoke test FAILED:"
             grep -E '^(FAIL|smoke test)' "$STATE/$colour/smoke-$index.log" | sed 's/^/      /' >&2

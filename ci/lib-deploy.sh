@@ -138,6 +138,20 @@ pid_runs() {
     tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$2"
 }
 
+# proc_start PID: the process's start time (clock ticks since boot): with the pid, it names
+# one process for good, whatever it exec'd since (a recycled pid has another start time).
+proc_start() {
+    local stat
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    stat=${stat##*) }
+    awk '{ print $20 }' <<<"$stat"
+}
+
+# replica_alive PID START: that very process still runs.
+replica_alive() {
+    pid_alive "$1" && [[ $(proc_start "$1") == "$2" ]]
+}
+
 port_listening() { [[ -n $(ss -Htln "sport = :$1" 2>/dev/null) ]]; }
 
 # free_port [AVOID...]: a port in 20000–32767 that nothing listens on.
@@ -225,7 +239,7 @@ current_release() { cat "$STATE/current" 2>/dev/null || true; }
 previous_release() { cat "$STATE/previous" 2>/dev/null || true; }
 release_version() { cat "$STATE/releases/$1/VERSION" 2>/dev/null || echo unknown; }
 
-# colour_replicas COLOUR: "index port pid" lines of the colour's replicas.
+# colour_replicas COLOUR: "index port pid start" lines of the colour's replicas.
 colour_replicas() { cat "$STATE/$1/replicas" 2>/dev/null || true; }
 colour_ports() { colour_replicas "$1" | awk '{ print $2 }'; }
 
@@ -428,7 +442,7 @@ start_colour() {
                 sleep 0.1
             done
             if pid_alive "$pid" && [[ $(HTTP_TIMEOUT=2 http_status "http://127.0.0.1:$port/health") == 200 ]]; then
-                printf '%s %s %s\n' "$i" "$port" "$pid" >>"$dir/replicas"
+                printf '%s %s %s %s\n' "$i" "$port" "$pid" "$(proc_start "$pid")" >>"$dir/replicas"
                 avoid+=("$port")
                 ci_log "$colour replica $i: port $port, pid $pid"
                 break
@@ -453,13 +467,12 @@ start_colour() {
 # stop_colour COLOUR: SIGTERM to its replicas (they finish in-flight requests within
 # DRAIN_TIMEOUT and exit 0), SIGKILL after DRAIN_TIMEOUT + 10 s.
 stop_colour() {
-    local colour=$1 dir=$STATE/$1 bin index port pid pids=() drain deadline
+    local colour=$1 dir=$STATE/$1 index port pid start pids=() drain deadline
     [[ -s $dir/replicas ]] || return 0
-    bin=$STATE/releases/$(cat "$dir/release" 2>/dev/null)/findash
     drain=$(sed -n 's/^export DRAIN_TIMEOUT=//p' "$dir/env" 2>/dev/null)
     drain=${drain:-20}
-    while read -r index port pid; do
-        if pid_runs "$pid" "$bin"; then
+    while read -r index port pid start; do
+        if replica_alive "$pid" "$start"; then
             kill -TERM "$pid" 2>/dev/null || true
             pids+=("$pid")
             ci_log "$colour replica $index (port $port, pid $pid): SIGTERM, draining"
@@ -477,12 +490,11 @@ stop_colour() {
 }
 
 colour_alive() { # COLOUR: every recorded replica runs
-    local colour=$1 bin index port pid n=0
-    bin=$STATE/releases/$(cat "$STATE/$colour/release" 2>/dev/null)/findash
-    while read -r index port pid; do
-        pid_runs "$pid" "$bin" || return 1
+    local index port pid start n=0
+    while read -r index port pid start; do
+        replica_alive "$pid" "$start" || return 1
         n=$((n + 1))
-    done < <(colour_replicas "$colour")
+    done < <(colour_replicas "$1")
     ((n > 0))
 }
 
@@ -605,6 +617,8 @@ write_deploy_env() {
             printf 'export LB_URL=%q\n' "$(deploy_base_url)"
             printf '# one replica, reached directly (its /metrics answers loopback)\n'
             printf 'export BASE_URL=%q\n' "http://127.0.0.1:$first_port"
+            printf 'export ENVIRONMENT=%q\n' "$DEPLOY_ENV"
+            printf 'export FINDASH_RELEASE=%q\n' "$release"
             printf 'export FINDASH_BIN=%q\n' "$STATE/releases/$release/findash"
             printf 'export FINDASH_VERSION=%q\n' "$(release_version "$release")"
             grep -E '^export (DATABASE_URL|MEMCACHED_SERVERS|JWT_SECRET)=' "$STATE/$colour/env"

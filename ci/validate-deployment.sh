@@ -47,6 +47,7 @@ KIND=""          # env-local | env-compose | url
 BASE=""          # what clients use (load balancer or the URL)
 REPLICA_URLS=()  # each replica directly (local deployments)
 REPLICA_PIDS=()
+REPLICA_STARTS=()
 BIN=""           # a findash binary to mint tokens / check-config with
 CONFIG_ENV=""    # an env file describing the deployment (check-config)
 SECRET=""        # JWT_SECRET of the deployment
@@ -73,9 +74,10 @@ if deploy_env_valid "$TARGET"; then
         db=$(sed -n 's/^export DATABASE_URL=//p' "$CONFIG_ENV")
         db=$(eval "printf '%s' $db")
         PSQL_JSON=$(python3 -c 'import json, sys; print(json.dumps(sys.argv[1:]))' psql "$db")
-        while read -r _ port pid; do
+        while read -r _ port pid start; do
             REPLICA_URLS+=("http://127.0.0.1:$port")
             REPLICA_PIDS+=("$pid")
+            REPLICA_STARTS+=("$start")
         done < <(colour_replicas "$colour")
     fi
     VALIDATE_L7=${VALIDATE_L7:-full}
@@ -543,7 +545,9 @@ level1() {
             check_fail "nginx -t: $out"
         fi
     fi
-    SUMMARY="compose, Dockerfile$([[ $KIND == env-local ]] && echo ', nginx'), environment"
+    SUMMARY="compose files, Dockerfile"
+    if [[ $KIND == env-local ]]; then SUMMARY+=", nginx configuration"; fi
+    if grep -q '^ok    findash check-config' "$LOG"; then SUMMARY+=", environment (findash check-config)"; fi
 }
 
 # ============================================================================ L2 startup
@@ -563,7 +567,7 @@ level2() {
         for i in "${!REPLICA_URLS[@]}"; do
             url=${REPLICA_URLS[$i]}
             pid=${REPLICA_PIDS[$i]}
-            if pid_runs "$pid" "$BIN"; then check_ok "replica $((i + 1)) pid $pid runs $BIN"; else check_fail "replica $((i + 1)) (pid $pid) is not running"; fi
+            if replica_alive "$pid" "${REPLICA_STARTS[$i]}"; then check_ok "replica $((i + 1)) (pid $pid) runs"; else check_fail "replica $((i + 1)) (pid $pid) is not running"; fi
             if port_listening "${url##*:}"; then check_ok "port ${url##*:} listens"; else check_fail "nothing listens on port ${url##*:}"; fi
             status=$(http_status "$url/health")
             [[ $status == 200 ]] && check_ok "$url/health: 200" || check_fail "$url/health: $status"

@@ -21,6 +21,7 @@
 #   .local/fuzz/bin/TARGET    the fuzzer binaries
 #   .local/fuzz/corpus/TARGET the growing working corpus (kept between runs, not committed)
 #   .local/fuzz/logs/TARGET.log
+#   .local/test-results/fuzz.xml  JUnit XML, one test case per target (security report)
 #
 # A crash (trap, sanitizer report, timeout, out-of-memory) is copied to
 # Fuzz/regressions/TARGET/ (commit it once fixed), its stack is printed demangled, and
@@ -122,6 +123,34 @@ show_crash() {
 }
 
 failures=()
+# Per target: "ok" or what failed, and seconds; written as JUnit XML for
+# scripts/security-report.py (.local/test-results/fuzz.xml).
+declare -A result seconds
+record() { # TARGET STATUS SECONDS
+    if [[ $2 != ok || -z ${result[$1]:-} ]]; then result[$1]=$2; fi
+    seconds[$1]=$((${seconds[$1]:-0} + $3))
+}
+write_junit() {
+    local t file=.local/test-results/fuzz.xml n=0 nfail=0
+    mkdir -p .local/test-results
+    for t in "${targets[@]}"; do
+        n=$((n + 1))
+        [[ ${result[$t]:-ok} == ok ]] || nfail=$((nfail + 1))
+    done
+    {
+        printf '<?xml version="1.0" encoding="utf-8"?>\n'
+        printf '<testsuites><testsuite name="fuzz" tests="%d" failures="%d" errors="0" skipped="0" timestamp="%s">\n' \
+            "$n" "$nfail" "$(date -u +%Y-%m-%dT%H:%M:%S)"
+        for t in "${targets[@]}"; do
+            printf '<testcase classname="fuzz" name="%s" time="%d">' "$t" "${seconds[$t]:-0}"
+            if [[ ${result[$t]:-ok} != ok ]]; then
+                printf '<failure message="%s">see .local/fuzz/logs/%s.log</failure>' "${result[$t]}" "$t"
+            fi
+            printf '</testcase>\n'
+        done
+        printf '</testsuite></testsuites>\n'
+    } >"$file"
+}
 save_crashes() {
     local t=$1 f name
     mkdir -p "Fuzz/regressions/$t"
@@ -144,13 +173,16 @@ replay() {
     inputs=(Fuzz/regressions/"$t"/* Fuzz/corpus/"$t"/*)
     shopt -u nullglob
     ((${#inputs[@]})) || return 0
+    local t0=$SECONDS
     # One run over each file; the first crash stops the binary with a non-zero status.
     if "$BIN/$t" -rss_limit_mb=2048 -timeout=25 -runs=1 "${inputs[@]}" >"$log" 2>&1; then
         note "$t: ${#inputs[@]} seed and regression inputs replayed, no crash"
+        record "$t" ok $((SECONDS - t0))
     else
         note "$t: FAILED replaying the seeds and regressions ($log):"
         show_crash "$log"
         failures+=("$t replay")
+        record "$t" "crash replaying a seed or regression" $((SECONDS - t0))
     fi
 }
 
@@ -158,6 +190,7 @@ fuzz() {
     local t=$1
     local log=$OUT/logs/$t.log
     mkdir -p "$OUT/corpus/$t" "$OUT/artifacts/$t"
+    local t0=$SECONDS
     # shellcheck disable=SC2086  # FUZZ_ARGS is split on purpose
     "$BIN/$t" -max_total_time="$FUZZ_SECONDS" -max_len="$(max_len "$t")" -timeout=25 \
         -rss_limit_mb=2048 -dict="Fuzz/$t.dict" -print_final_stats=1 \
@@ -168,10 +201,12 @@ fuzz() {
     stats=$(grep -E '^(#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::peak_rss_mb)' "$log" | tr -s ' \t\n' ' ')
     if ((rc == 0)); then
         note "$t: no crash in ${FUZZ_SECONDS} s — $stats"
+        record "$t" ok $((SECONDS - t0))
     else
         note "$t: CRASH (exit $rc, $log):"
         show_crash "$log"
         failures+=("$t")
+        record "$t" "crash while fuzzing (exit $rc)" $((SECONDS - t0))
     fi
     save_crashes "$t"
 }
@@ -180,9 +215,10 @@ started=$SECONDS
 mkdir -p "$OUT/logs"
 heading "fuzz: build (${targets[*]})"
 for t in "${targets[@]}"; do
-    build "$t" || failures+=("$t build")
+    build "$t" || { failures+=("$t build"); record "$t" "build failed" 0; }
 done
 if ((${#failures[@]})); then
+    [[ $mode == build || $mode == repro ]] || write_junit
     note "FAILED: ${failures[*]}"
     exit 1
 fi
@@ -201,6 +237,7 @@ if [[ $mode != replay ]]; then
     for t in "${targets[@]}"; do fuzz "$t"; done
 fi
 
+write_junit
 heading "fuzz: summary ($((SECONDS - started)) s)"
 if ((${#failures[@]})); then
     note "FAILED: ${failures[*]}"

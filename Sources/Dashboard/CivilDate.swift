@@ -75,9 +75,24 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
         return adding(days: CivilDate.daysIn(month: c.month, year: c.year) - c.day + 1)
     }
 
+    /// `YYYY-MM-DD`, written into the string's own storage (this is on every request's path).
     public var description: String {
         let c = components
-        return Self.pad(c.year, 4) + "-" + Self.pad(c.month, 2) + "-" + Self.pad(c.day, 2)
+        return String(unsafeUninitializedCapacity: 10) { buf in
+            func put(_ value: Int, at end: Int, width: Int) {
+                var v = value
+                for i in stride(from: end, to: end - width, by: -1) {
+                    buf[i] = UInt8(truncatingIfNeeded: v % 10) &+ 48
+                    v /= 10
+                }
+            }
+            put(c.year, at: 3, width: 4)
+            buf[4] = UInt8(ascii: "-")
+            put(c.month, at: 6, width: 2)
+            buf[7] = UInt8(ascii: "-")
+            put(c.day, at: 9, width: 2)
+            return 10
+        }
     }
 
     public static func < (a: CivilDate, b: CivilDate) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }
@@ -88,10 +103,5 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
         case 4, 6, 9, 11: return 30
         default: return 31
         }
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let text = String(value)
-        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
 }

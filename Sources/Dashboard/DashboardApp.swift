@@ -239,7 +239,11 @@ public final class DashboardApp: HTTPApplication {
         var headers = commonHeaders(context.requestID)
         headers += Self.dashboardHeaders
         headers += hit ? Self.hitHeader : Self.missHeader
-        headers += Array("ETag: \(cached.etag)\r\nServer-Timing: \(context.serverTiming)\r\n".utf8)
+        headers.append(ascii: "ETag: ")
+        headers.append(utf8: cached.etag)
+        headers.append(ascii: "\r\nServer-Timing: ")
+        context.appendServerTiming(to: &headers)
+        headers.append(ascii: "\r\n")
         headers += context.dashboardHeaders
         if let ifNoneMatch, cached.matches(ifNoneMatch: ifNoneMatch) {
             return HTTPServerResponse(status: 304, headerBytes: headers)
@@ -253,7 +257,9 @@ public final class DashboardApp: HTTPApplication {
     private func dashboardProblem(_ p: Problem, _ context: RequestContext) -> HTTPServerResponse {
         var response = problem(p, requestID: context.requestID)
         response.headerBytes += context.dashboardHeaders
-        response.addHeader("Server-Timing", context.serverTiming)
+        response.headerBytes.append(ascii: "Server-Timing: ")
+        context.appendServerTiming(to: &response.headerBytes)
+        response.headerBytes.append(ascii: "\r\n")
         return response
     }
 
@@ -265,8 +271,10 @@ public final class DashboardApp: HTTPApplication {
     }
 
     private func commonHeaders(_ requestID: String) -> [UInt8] {
-        var bytes = Self.requestIDPrefix
-        bytes += requestID.utf8
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(512)
+        bytes += Self.requestIDPrefix
+        bytes.append(utf8: requestID)
         bytes += Self.nosniffLine
         return bytes
     }

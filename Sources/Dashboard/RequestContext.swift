@@ -1,5 +1,6 @@
 import Glibc
 import HTTP1
+import Telemetry
 
 /// What is known about one request as it is handled, for its access-log line and metrics.
 /// One per request; filled in by the handler as it learns the tenant and the cache outcome.
@@ -24,14 +25,17 @@ final class RequestContext: @unchecked Sendable {
 
     /// `Server-Timing` (W3C) in milliseconds, so a browser's network panel shows where the
     /// time went.
-    var serverTiming: String {
-        func ms(_ ns: Int64) -> String {
-            let micros = (ns + 500) / 1000
-            let frac = micros % 1000
-            return "\(micros / 1000)." + (frac < 10 ? "00" : frac < 100 ? "0" : "") + "\(frac)"
-        }
-        let total = MonotonicNow.nanoseconds() - started
-        return "auth;dur=\(ms(authNs)), cache;dur=\(ms(cacheNs)), db;dur=\(ms(dbNs)), encode;dur=\(ms(encodeNs)), total;dur=\(ms(total))"
+    func appendServerTiming(to bytes: inout [UInt8]) {
+        bytes.append(ascii: "auth;dur=")
+        bytes.append(millisecondsFromNanoseconds: authNs)
+        bytes.append(ascii: ", cache;dur=")
+        bytes.append(millisecondsFromNanoseconds: cacheNs)
+        bytes.append(ascii: ", db;dur=")
+        bytes.append(millisecondsFromNanoseconds: dbNs)
+        bytes.append(ascii: ", encode;dur=")
+        bytes.append(millisecondsFromNanoseconds: encodeNs)
+        bytes.append(ascii: ", total;dur=")
+        bytes.append(millisecondsFromNanoseconds: MonotonicNow.nanoseconds() - started)
     }
 
     init(head: HTTPRequestHead) {

@@ -42,6 +42,7 @@ public struct Logger: Sendable {
     public func isEnabled(_ level: LogLevel) -> Bool { level >= minimum }
 
     func sinkWrite(_ line: String) { sink.write(line) }
+    func sinkWrite(_ line: [UInt8]) { sink.write(bytes: line) }
 
     /// Waits until queued lines are written (before the process exits).
     public func flush() { sink.flush() }
@@ -98,17 +99,66 @@ public struct Logger: Sendable {
 }
 
 extension Logger {
-    /// One access-log line per request (issue 5's fields); numbers stay JSON numbers.
+    /// One access-log line per request (issue 5's fields); numbers stay JSON numbers. Encoded
+    /// straight into bytes: this runs for every request on an event loop.
     public func access(requestID: String, method: String, path: String, status: Int, tenantType: String?, tenantID: String?,
                        subject: String?, endpoint: String, durationMs: Double, cacheHit: Bool?, responseSize: Int) {
         guard isEnabled(.info) else { return }
-        func optional(_ s: String?) -> String { s.map(Self.quoted) ?? "null" }
-        let duration = (durationMs * 1000).rounded() / 1000
-        var line = "{\"timestamp\":\"\(Self.timestamp())\",\"level\":\"info\",\"service\":\"\(service)\",\"message\":\"request\""
-        line += ",\"request_id\":\(Self.quoted(requestID)),\"method\":\(Self.quoted(method)),\"path\":\(Self.quoted(path))"
-        line += ",\"status\":\(status),\"tenant_type\":\(optional(tenantType)),\"tenant_id\":\(optional(tenantID))"
-        line += ",\"subject\":\(optional(subject)),\"endpoint\":\(Self.quoted(endpoint)),\"duration_ms\":\(duration)"
-        line += ",\"cache_hit\":\(cacheHit.map { $0 ? "true" : "false" } ?? "null"),\"response_size\":\(responseSize)}\n"
+        var line: [UInt8] = []
+        line.reserveCapacity(384)
+        line.append(ascii: "{\"timestamp\":\"")
+        Self.appendTimestamp(to: &line)
+        line.append(ascii: "\",\"level\":\"info\",\"service\":")
+        line.append(jsonString: service)
+        line.append(ascii: ",\"message\":\"request\",\"request_id\":")
+        line.append(jsonString: requestID)
+        line.append(ascii: ",\"method\":")
+        line.append(jsonString: method)
+        line.append(ascii: ",\"path\":")
+        line.append(jsonString: path)
+        line.append(ascii: ",\"status\":")
+        line.append(decimal: status)
+        line.append(ascii: ",\"tenant_type\":")
+        if let tenantType { line.append(jsonString: tenantType) } else { line.append(ascii: "null") }
+        line.append(ascii: ",\"tenant_id\":")
+        if let tenantID { line.append(jsonString: tenantID) } else { line.append(ascii: "null") }
+        line.append(ascii: ",\"subject\":")
+        if let subject { line.append(jsonString: subject) } else { line.append(ascii: "null") }
+        line.append(ascii: ",\"endpoint\":")
+        line.append(jsonString: endpoint)
+        line.append(ascii: ",\"duration_ms\":")
+        line.append(millisecondsFromNanoseconds: Int64(durationMs * 1_000_000))
+        line.append(ascii: ",\"cache_hit\":")
+        switch cacheHit {
+        case .some(true): line.append(ascii: "true")
+        case .some(false): line.append(ascii: "false")
+        case .none: line.append(ascii: "null")
+        }
+        line.append(ascii: ",\"response_size\":")
+        line.append(decimal: responseSize)
+        line.append(ascii: "}\n")
         sinkWrite(line)
+    }
+
+    /// `2026-11-21T10:00:00.123Z` (UTC, milliseconds).
+    static func appendTimestamp(to line: inout [UInt8]) {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        var tm = tm()
+        var seconds = ts.tv_sec
+        gmtime_r(&seconds, &tm)
+        func two(_ v: Int32) {
+            line.append(UInt8(truncatingIfNeeded: v / 10) &+ 48)
+            line.append(UInt8(truncatingIfNeeded: v % 10) &+ 48)
+        }
+        line.append(decimal: Int(tm.tm_year) + 1900)
+        line.append(UInt8(ascii: "-")); two(tm.tm_mon + 1)
+        line.append(UInt8(ascii: "-")); two(tm.tm_mday)
+        line.append(UInt8(ascii: "T")); two(tm.tm_hour)
+        line.append(UInt8(ascii: ":")); two(tm.tm_min)
+        line.append(UInt8(ascii: ":")); two(tm.tm_sec)
+        let millis = Int32(ts.tv_nsec / 1_000_000)
+        line.append(UInt8(ascii: ".")); line.append(UInt8(truncatingIfNeeded: millis / 100) &+ 48); two(millis % 100)
+        line.append(UInt8(ascii: "Z"))
     }
 }

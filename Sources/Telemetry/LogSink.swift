@@ -39,6 +39,18 @@ public final class LogSink: @unchecked Sendable {
         pthread_mutex_unlock(mutex)
     }
 
+    /// Queues one complete line already encoded (ending in "\n").
+    public func write(bytes line: [UInt8]) {
+        pthread_mutex_lock(mutex)
+        if pending.count + line.count > Self.capacity {
+            dropped += 1
+        } else {
+            pending.append(contentsOf: line)
+            pthread_cond_signal(cond)
+        }
+        pthread_mutex_unlock(mutex)
+    }
+
     /// Lines dropped because the buffer was full.
     public var droppedLines: Int {
         pthread_mutex_lock(mutex)

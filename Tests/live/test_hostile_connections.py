@@ -7,6 +7,8 @@ others are still served promptly and that the server's memory stays bounded
 (/proc/PID/status VmRSS).
 """
 
+import multiprocessing
+import os
 import resource
 import socket
 import struct
@@ -29,7 +31,6 @@ def _raise_nofile(need):
 
 
 def _server_fd_count(pid):
-    import os
     return len(os.listdir("/proc/%d/fd" % pid))
 
 
@@ -161,47 +162,50 @@ def test_flood_beyond_max_connections_is_closed_at_once_and_service_continues(st
     assert server.alive()
 
 
+def _storm(host, port, seconds, results):
+    """In a child process (its own interpreter lock, so the probe's timings are the
+    server's): connect and reset at once (SO_LINGER 0), some after part of a request."""
+    n = 0
+    linger = struct.pack("ii", 1, 0)
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+        s.settimeout(2)
+        try:
+            s.connect((host, port))
+            if n % 3 == 1:
+                s.send(b"GET /health HTTP/1.1\r\nHo")
+            elif n % 3 == 2:
+                s.send(simple_get())
+        except OSError:
+            pass
+        s.close()  # RST, not FIN
+        n += 1
+    results.put(n)
+
+
 def test_storm_of_connections_reset_at_once_does_not_disturb_others(start_findash):
-    """Eight threads open connections and reset them at once (SO_LINGER 0), some after
-    half a request, for 5 s, while well-behaved clients measure their latency. Accepting
-    a connection that is already gone must cost nothing, leak no descriptor and never
-    take the server down."""
+    """Four processes open connections and reset them at once (SO_LINGER 0), some after
+    part or all of a request, for 5 s, while well-behaved clients measure their latency.
+    Accepting a connection that is already gone must cost little, leak no descriptor and
+    never take the server down."""
     server = start_findash(HTTP_HEAD_TIMEOUT="5")
     time.sleep(0.3)
     fds_before = _server_fd_count(server.pid)
-    stop = threading.Event()
-    counts = []
-
-    def storm(index):
-        n = 0
-        linger = struct.pack("ii", 1, 0)
-        while not stop.is_set():
-            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
-            s.settimeout(2)
-            try:
-                s.connect((server.host, server.port))
-                if n % 3 == 1:
-                    s.send(b"GET /health HTTP/1.1\r\nHo")
-                elif n % 3 == 2:
-                    s.send(simple_get())
-            except OSError:
-                pass
-            s.close()  # RST, not FIN
-            n += 1
-        counts.append(n)
-
-    threads = [threading.Thread(target=storm, args=(i,), daemon=True) for i in range(8)]
+    ctx = multiprocessing.get_context("fork")
+    results = ctx.Queue()
+    workers = [ctx.Process(target=_storm, args=(server.host, server.port, 5.0, results), daemon=True)
+               for _ in range(4)]
     with LatencyProbe(server) as probe:
-        for t in threads:
-            t.start()
-        time.sleep(5)
-        stop.set()
-        for t in threads:
-            t.join(10)
-    print("reset storm: %d connections; well-behaved: %s" % (sum(counts), probe.summary()))
-    assert sum(counts) > 1000, "only %d connections in the storm" % sum(counts)
-    probe.check("during a reset storm of %d connections" % sum(counts))
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join(20)
+    total = sum(results.get(timeout=5) for _ in workers)
+    print("reset storm: %d connections; well-behaved: %s" % (total, probe.summary()))
+    assert total > 1000, "only %d connections in the storm" % total
+    probe.check("during a reset storm of %d connections" % total)
     deadline = time.monotonic() + 5
     while _server_fd_count(server.pid) > fds_before + 5 and time.monotonic() < deadline:
         time.sleep(0.1)

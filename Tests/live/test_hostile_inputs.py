@@ -234,3 +234,83 @@ def test_invalid_utf8_in_header_values_is_never_a_5xx(findash, token, name, fiel
     assert all(b < 0x80 for b in resp.raw_head), "%s: non-ASCII bytes in the response head %r" % (name, resp.raw_head)
     assert findash.alive()
     assert_serves(findash, name)
+
+
+# SQL injection: the only client text that reaches SQL is the tenant id (a claim of a
+# token that verified; restricted to [A-Za-z0-9_.-]) and the validated parameters, all
+# bound as parameters ($n), never spliced. A hostile but validly signed token or query
+# must be refused or treated as data: never a 5xx, never a change to the tables.
+SQL_PAYLOADS = [
+    "' OR '1'='1",
+    "t1' OR tenant_id IS NOT NULL --",
+    "t1'; DROP TABLE accounts; --",
+    "t1\\' UNION SELECT * FROM transactions --",
+    "t1%' --",
+    "t1\"; SELECT pg_sleep(5); --",
+    "$1",
+]
+
+
+def test_sql_injection_payloads_are_refused_or_inert(findash, psql):
+    tables = "SELECT (SELECT count(*) FROM accounts), (SELECT count(*) FROM transactions), (SELECT count(*) FROM budgets)"
+    before = psql(tables)
+    for payload in SQL_PAYLOADS:
+        # In the tenant id of a validly signed token: not a valid id, so 401.
+        bad = make_token(tenant_type="user", tenant_id=payload)
+        resp = _exchange(findash, ("GET %s HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer %s\r\n\r\n"
+                                   % (DASHBOARD, bad)).encode())
+        assert resp.status == 401, "tenant_id %r: %d %r" % (payload, resp.status, resp.body[:200])
+        # In the tenant type, the subject and unknown claims.
+        odd = make_token(tenant_type=payload, tenant_id="t1")
+        resp = _exchange(findash, ("GET %s HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer %s\r\n\r\n"
+                                   % (DASHBOARD, odd)).encode())
+        assert resp.status == 401, "tenant_type %r: %d" % (payload, resp.status)
+        started = time.monotonic()
+        sub = make_token(tenant_type="user", tenant_id="hostile_sql_probe",
+                         claims_override={"sub": payload, "tenant": payload, "role": payload})
+        resp = _exchange(findash, ("GET %s HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer %s\r\n\r\n"
+                                   % (DASHBOARD, sub)).encode())
+        assert resp.status == 200, "sub %r: %d %r" % (payload, resp.status, resp.body[:200])
+        doc = json.loads(resp.body)
+        assert doc["tenant"] == {"type": "user", "id": "hostile_sql_probe"}
+        assert doc["accounts_count"] == 0 and doc["transactions_count"] == 0, "rows leaked to a new tenant: %r" % doc
+        assert time.monotonic() - started < 4, "pg_sleep ran? %.1f s" % (time.monotonic() - started)
+        # In the query parameters (percent-encoded as a browser would).
+        query = "from=" + "".join("%%%02X" % b for b in payload.encode())
+        resp = _exchange(findash, ("GET %s?%s&top=%s HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer %s\r\n\r\n"
+                                   % (DASHBOARD, query, query[5:], sub)).encode())
+        assert resp.status == 400, "from=%r: %d" % (payload, resp.status)
+    assert psql(tables) == before, "the tables changed during the injection attempts"
+
+
+def test_log_injection_cannot_forge_log_lines(start_findash):
+    """Client text that is logged (the path, the token's subject) holds line breaks and
+    JSON of its own: every line of the log must still be one JSON record of the server's,
+    and no forged record may appear."""
+    server = start_findash(LOG_LEVEL="info")
+    forged = '{"level":"error","message":"forged","service":"findash"}'
+    token = make_token(tenant_type="user", tenant_id="hostile_log_probe",
+                       claims_override={"sub": "x\n" + forged + "\r\n\u2028" + forged})
+    raws = [
+        b"GET /no%0A" + "".join("%%%02X" % b for b in forged.encode()).encode() + b" HTTP/1.1\r\nHost: t\r\n\r\n",
+        b"GET /%0D%0A%7B%22message%22%3A%22forged%22%7D HTTP/1.1\r\nHost: t\r\n\r\n",
+        ("GET %s HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer %s\r\n\r\n" % (DASHBOARD, token)).encode(),
+        b"GET /health HTTP/1.1\r\nHost: t\r\nX-Request-ID: a\xe2\x80\xa8b\r\nUser-Agent: \"}\r\n\r\n",
+    ]
+    for raw in raws:
+        resp = _exchange(server, raw)
+        assert resp.status < 500, "%r: %d" % (raw[:80], resp.status)
+    time.sleep(0.5)  # the access lines are written
+    server.stop()
+    records = 0
+    # Lines end at "\n" only: U+2028 inside a JSON string is valid JSON, not a new line.
+    for line in server.log_text().split("\n"):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:
+            pytest.fail("a log line is not JSON (a forged line break?): %r" % line[:300])
+        assert record.get("message") != "forged", "a client forged a log record: %r" % line[:300]
+        records += 1
+    assert records >= len(raws), "only %d log records" % records

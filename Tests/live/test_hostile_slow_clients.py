@@ -131,6 +131,9 @@ class LatencyProbe:
                    (max(lat) if lat else float("nan")) * 1000))
 
     def check(self, what, min_requests=50):
+        if self.failures and hasattr(self.server, "alive") and not self.server.alive():
+            raise AssertionError("%s: the server died (exit status %s); well-behaved clients failed: %s\n%s" % (
+                what, self.server.proc.poll(), self.failures[:3], self.server.log_tail(60)))
         assert not self.failures, "%s: well-behaved clients failed: %s (%s)" % (
             what, self.failures[:5], self.summary())
         assert len(self.latencies) >= min_requests, "%s: only %s" % (what, self.summary())

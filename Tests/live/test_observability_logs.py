@@ -9,6 +9,7 @@ the server.
 
 import json
 import os
+import shutil
 import subprocess
 import time
 import uuid
@@ -41,8 +42,12 @@ class SplitOutputServer(FindashServer):
         self.log_path = os.path.join(self.log_dir, "%s-%d.stdout" % (self.name, self.port))
         self.stderr_path = os.path.join(self.log_dir, "%s-%d.stderr" % (self.name, self.port))
         stdout = subprocess.PIPE if self.stdout_mode == "pipe" else open(self.log_path, "ab")
+        cmd = [self.binary] + list(self.args)
+        setpriv = shutil.which("setpriv")
+        if setpriv:  # the server dies with the test process even when pytest is killed hard
+            cmd = [setpriv, "--pdeathsig", "KILL", "--"] + cmd
         with open(self.stderr_path, "ab") as err:
-            self.proc = subprocess.Popen([self.binary] + list(self.args), env=self.env, stdin=subprocess.DEVNULL,
+            self.proc = subprocess.Popen(cmd, env=self.env, stdin=subprocess.DEVNULL,
                                          stdout=stdout, stderr=err, cwd=support.ROOT, start_new_session=True)
         if stdout is not subprocess.PIPE:
             stdout.close()
@@ -72,6 +77,14 @@ def split_server(request, tmp_path):
         if server.proc is not None and server.proc.stdout is not None:
             server.proc.stdout.close()
         server.stop(timeout=25)
+
+
+def wait_for_notifications(server, timeout=10):
+    """Until LISTEN is up the server (by design) bypasses its cache."""
+    deadline = time.monotonic() + timeout
+    while '"change notifications connected"' not in server.log_text():
+        assert time.monotonic() < deadline, "no change notifications within %d s\n%s" % (timeout, server.log_tail())
+        time.sleep(0.02)
 
 
 def parse_every_line(text, what="stdout"):
@@ -107,6 +120,7 @@ def test_every_line_is_json_and_each_request_has_its_access_line_without_secrets
     db_url = os.environ["DATABASE_URL"]
     assert urlsplit(db_url).password, "the test needs a DATABASE_URL with a password"
     server = split_server(JWT_SECRET=jwt_secret, LOG_LEVEL="info")
+    wait_for_notifications(server)
     uid, oid = "obslog_u_" + uuid.uuid4().hex[:8], "obslog_o_" + uuid.uuid4().hex[:8]
     user = make_token(tenant_type="user", tenant_id=uid, secret=jwt_secret,
                       claims_override={"sub": "alice-" + uid})
@@ -142,11 +156,11 @@ def test_every_line_is_json_and_each_request_has_its_access_line_without_secrets
             assert got == status, (rid, got, body[:200])
         seen[rid] = (got, hdrs, body)
     etag = seen["obs-1"][1]["etag"]
-    got, _, _ = support.request(server, "GET", SUMMARY, token=user, headers={"X-Request-ID": "obs-304",
-                                                                           "If-None-Match": etag})
+    got, hdrs, _ = support.request(server, "GET", SUMMARY, token=user, headers={"X-Request-ID": "obs-304",
+                                                                              "If-None-Match": etag})
     assert got == 304
     plan.append(("obs-304", "GET", SUMMARY, user, {}, 304, "user", uid, "alice-" + uid, SUMMARY))
-    seen["obs-304"] = (304, {}, b"")
+    seen["obs-304"] = (304, hdrs, b"")
 
     rc = server.stop()
     assert rc == 0, server.log_tail()
@@ -184,11 +198,13 @@ def test_every_line_is_json_and_each_request_has_its_access_line_without_secrets
         if rid in ("obs-1", "obs-3"):
             assert line["cache_hit"] is False, line
             assert line["response_size"] == len(seen[rid][2]), line
-        if rid in ("obs-2", "obs-304"):
-            assert line["cache_hit"] is True, line
+        if "x-cache" in seen[rid][1]:
+            assert line["cache_hit"] is (seen[rid][1]["x-cache"] == "HIT"), \
+                "%s: cache_hit %s but X-Cache %s" % (rid, line["cache_hit"], seen[rid][1]["x-cache"])
         if status in (401, 404, 405) or endpoint in ("/health", "/health/dashboard"):
             assert line["cache_hit"] is None, line
     assert by_id.get("obs-304")[0]["response_size"] == 0
+    assert any(lines[0]["cache_hit"] is True for lines in by_id.values()), "no access line with cache_hit true"
 
     events = [r["message"] for r in records if r["message"] != "request"]
     assert "listening" in events and "stopped" in events, events

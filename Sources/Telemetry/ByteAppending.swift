@@ -1,0 +1,80 @@
+/// Appending text to byte buffers without going through `String` interpolation, which costs
+/// several allocations per piece on hot paths (access log lines, response heads).
+extension Array where Element == UInt8 {
+    @inlinable
+    public mutating func append(ascii text: StaticString) {
+        text.withUTF8Buffer { append(contentsOf: $0) }
+    }
+
+    @inlinable
+    public mutating func append(utf8 text: String) {
+        var text = text
+        text.withUTF8 { append(contentsOf: $0) }
+    }
+
+    /// A non-negative or negative integer in decimal.
+    public mutating func append(decimal value: Int) {
+        if value < 0 {
+            append(UInt8(ascii: "-"))
+            append(decimal: UInt(value.magnitude))
+        } else {
+            append(decimal: UInt(value))
+        }
+    }
+
+    public mutating func append(decimal value: UInt) {
+        if value < 10 {
+            append(UInt8(truncatingIfNeeded: value) &+ 48)
+            return
+        }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch
+        var v = value
+        var n = 0
+        Swift.withUnsafeMutableBytes(of: &digits) { buf in
+            while v > 0 {
+                buf[n] = UInt8(truncatingIfNeeded: v % 10) &+ 48
+                v /= 10
+                n += 1
+            }
+            while n > 0 {
+                n -= 1
+                append(buf[n])
+            }
+        }
+    }
+
+    /// Nanoseconds as milliseconds with three decimals ("12.345").
+    public mutating func append(millisecondsFromNanoseconds ns: Int64) {
+        let micros = (Swift.max(0, ns) + 500) / 1000
+        append(decimal: Int(micros / 1000))
+        append(UInt8(ascii: "."))
+        let frac = Int(micros % 1000)
+        if frac < 100 { append(UInt8(ascii: "0")) }
+        if frac < 10 { append(UInt8(ascii: "0")) }
+        append(decimal: frac)
+    }
+
+    /// A JSON string literal (RFC 8259 §7 escapes).
+    public mutating func append(jsonString text: String) {
+        append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                append(UInt8(ascii: "\\"))
+                append(byte)
+            case 0x0A: append(ascii: "\\n")
+            case 0x0D: append(ascii: "\\r")
+            case 0x09: append(ascii: "\\t")
+            case 0..<0x20, 0x7F:
+                append(ascii: "\\u00")
+                append(Self.hexDigits[Int(byte >> 4)])
+                append(Self.hexDigits[Int(byte & 0xF)])
+            default:
+                append(byte)
+            }
+        }
+        append(UInt8(ascii: "\""))
+    }
+
+    @usableFromInline static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+}

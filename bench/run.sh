@@ -254,6 +254,7 @@ measure() {
     local name=$1 target=$2 warm=$3 seconds=${MEASURE_SECONDS:-$DURATION}
     shift 3
     log "$name: ${warm} s warm-up + ${seconds} s, $1 connections, $2, ${*: -1}"
+    if [[ $target == findash ]]; then server_alive "the time before $name"; fi
     if ((warm > 0)); then
         BENCH_RUN=warmup wrk_run "" "$warm" "$@" >"$RES/$name.warmup.txt" 2>&1 \
             || die "$name: wrk failed in warm-up (see $RES/$name.warmup.txt)"
@@ -265,7 +266,21 @@ measure() {
         || die "$name: wrk failed (see $RES/$name.txt)"
     stop_sampler
     snapshot "$RES/$name.after" "$target"
+    if [[ $target == findash ]]; then server_alive "$name"; fi
     python3 bench/report.py line "$RES" "$name" || true
+}
+
+# Stops the bench, saying how, when findash is gone.
+server_alive() {
+    alive "$FINDASH_PID" && return 0
+    local status=0
+    wait "$FINDASH_PID" || status=$?
+    FINDASH_PID=""
+    tail -n 20 "$RES/findash.log" >&2
+    if ((status > 128)); then
+        die "findash serve died during $1: signal $((status - 128)) ($(kill -l $((status - 128)) 2>/dev/null || echo '?'))"
+    fi
+    die "findash serve exited during $1 with status $status"
 }
 
 # --- phase: build -----------------------------------------------------------------------------

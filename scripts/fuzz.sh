@@ -10,9 +10,12 @@
 #   scripts/fuzz.sh repro TARGET FILE build, then run one input (prints the stack)
 #
 # Targets: http (HTTPRequestParser, whole and split input), jwt (JWTVerifier, Base64URL,
-# JSONValue), query (QueryParameters, DashboardParameters). SwiftPM cannot build
-# fuzzer executables, so each target is one `swiftc` call over the module's sources
-# and its Fuzz/*Fuzz.swift file, compiled as that module (internals are visible).
+# JSONValue), query (QueryParameters, DashboardParameters) — the default set — and
+# llhttp, only when named: a differential check of the HTTP parser against SwiftNIO's
+# vendored llhttp (from the local swift-nio mirror, LLHTTP_MIRROR / LLHTTP_TAG), e.g.
+# `FUZZ_SECONDS=600 scripts/fuzz.sh run llhttp`. SwiftPM cannot build fuzzer
+# executables, so each target is one `swiftc` call over the module's sources and its
+# Fuzz/*Fuzz.swift file, compiled as that module (internals are visible).
 #
 # Files:
 #   Fuzz/corpus/TARGET/       committed seeds (Fuzz/seeds.py writes them); read-only here
@@ -35,6 +38,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT" || exit 2
 
 ALL_TARGETS=(http jwt query)
+EXTRA_TARGETS=(llhttp)
+LLHTTP_MIRROR=${LLHTTP_MIRROR:-/opt/swift-packages/apple/swift-nio.git}
+LLHTTP_TAG=${LLHTTP_TAG:-2.101.3}
 OUT=$ROOT/.local/fuzz
 BIN=$OUT/bin
 
@@ -55,7 +61,8 @@ fi
 targets=("$@")
 ((${#targets[@]})) || targets=("${ALL_TARGETS[@]}")
 for t in "${targets[@]}"; do
-    [[ " ${ALL_TARGETS[*]} " == *" $t "* ]] || { echo "unknown fuzz target '$t' (known: ${ALL_TARGETS[*]})" >&2; exit 2; }
+    [[ " ${ALL_TARGETS[*]} ${EXTRA_TARGETS[*]} " == *" $t "* ]] ||
+        { echo "unknown fuzz target '$t' (known: ${ALL_TARGETS[*]} ${EXTRA_TARGETS[*]})" >&2; exit 2; }
 done
 
 # Sanitizer reports with file:line and Swift names.
@@ -75,6 +82,7 @@ sources() {
         jwt) printf '%s\n' Sources/JWT/*.swift Fuzz/JWTFuzz.swift ;;
         query) printf '%s\n' Sources/HTTP1/*.swift Sources/Dashboard/CivilDate.swift \
             Sources/Dashboard/DashboardParameters.swift Fuzz/QueryFuzz.swift ;;
+        llhttp) printf '%s\n' Sources/HTTP1/*.swift Fuzz/HTTPDifferentialFuzz.swift "$OUT/llhttp"/*.o ;;
     esac
 }
 flags() {
@@ -83,12 +91,33 @@ flags() {
         jwt) printf '%s\n' -module-name JWT -I Sources/COpenSSL ;;
         # DashboardParameters' `import HTTP1` names the module being compiled: a warning only.
         query) printf '%s\n' -module-name HTTP1 -suppress-warnings ;;
+        llhttp) printf '%s\n' -module-name HTTP1 -I "$OUT/llhttp/include" ;;
     esac
 }
+
+# llhttp's C sources, as SwiftNIO vendors them, compiled for the differential target.
+prepare_llhttp() {
+    local dir=$OUT/llhttp f
+    [[ -f $dir/.tag && $(<"$dir/.tag") == "$LLHTTP_TAG" ]] && return 0
+    [[ -d $LLHTTP_MIRROR ]] || { echo "no swift-nio mirror at $LLHTTP_MIRROR (LLHTTP_MIRROR)" >&2; return 1; }
+    rm -rf "$dir"
+    mkdir -p "$dir/include"
+    for f in c_nio_api.c c_nio_http.c c_nio_llhttp.c include/c_nio_llhttp.h include/CNIOLLHTTP.h; do
+        git -C "$LLHTTP_MIRROR" show "$LLHTTP_TAG:Sources/CNIOLLHTTP/$f" >"$dir/$f" || return 1
+    done
+    printf 'module CNIOLLHTTP {\n    header "CNIOLLHTTP.h"\n    export *\n}\n' >"$dir/include/module.modulemap"
+    for f in c_nio_api c_nio_http c_nio_llhttp; do
+        clang -O2 -g -fsanitize=fuzzer-no-link,address -I "$dir/include" -c "$dir/$f.c" -o "$dir/$f.o" || return 1
+    done
+    echo "$LLHTTP_TAG" >"$dir/.tag"
+}
+# The committed seeds and dictionary a target uses (the differential one shares http's).
+seeds() { if [[ $1 == llhttp ]]; then echo http; else echo "$1"; fi; }
+
 max_len() {
     if [[ -n ${FUZZ_MAX_LEN:-} ]]; then echo "$FUZZ_MAX_LEN"; return; fi
     case $1 in
-        http) echo 8192 ;;   # past the small limits, and long enough for pipelining
+        http | llhttp) echo 8192 ;;   # past the small limits, and long enough for pipelining
         jwt) echo 4096 ;;    # past the verifier's 4096-byte option
         query) echo 2048 ;;
     esac
@@ -97,6 +126,7 @@ max_len() {
 build() {
     local t=$1 started=$SECONDS
     local -a src fl
+    if [[ $t == llhttp ]]; then prepare_llhttp || return 1; fi
     mapfile -t src < <(sources "$t")
     mapfile -t fl < <(flags "$t")
     mkdir -p "$BIN"
@@ -170,7 +200,7 @@ replay() {
     local log=$OUT/logs/$t-replay.log
     local -a inputs=()
     shopt -s nullglob
-    inputs=(Fuzz/regressions/"$t"/* Fuzz/corpus/"$t"/*)
+    inputs=(Fuzz/regressions/"$t"/* Fuzz/corpus/"$(seeds "$t")"/*)
     shopt -u nullglob
     ((${#inputs[@]})) || return 0
     local t0=$SECONDS
@@ -193,9 +223,9 @@ fuzz() {
     local t0=$SECONDS
     # shellcheck disable=SC2086  # FUZZ_ARGS is split on purpose
     "$BIN/$t" -max_total_time="$FUZZ_SECONDS" -max_len="$(max_len "$t")" -timeout=25 \
-        -rss_limit_mb=2048 -dict="Fuzz/$t.dict" -print_final_stats=1 \
+        -rss_limit_mb=2048 -dict="Fuzz/$(seeds "$t").dict" -print_final_stats=1 \
         -artifact_prefix="$OUT/artifacts/$t/" ${FUZZ_ARGS:-} \
-        "$OUT/corpus/$t" "Fuzz/corpus/$t" >"$log" 2>&1
+        "$OUT/corpus/$t" "Fuzz/corpus/$(seeds "$t")" >"$log" 2>&1
     local rc=$?
     local stats
     stats=$(grep -E '^(#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::peak_rss_mb)' "$log" | tr -s ' \t\n' ' ')

@@ -10,7 +10,8 @@ enum CORS {
         response.addHeader("Vary", "Origin")
         if let origin, allowed.contains(origin) {
             response.addHeader("Access-Control-Allow-Origin", origin)
-            response.addHeader("Access-Control-Expose-Headers", "ETag, X-Cache, X-Request-ID, Retry-After")
+            response.addHeader("Timing-Allow-Origin", origin)
+            response.addHeader("Access-Control-Expose-Headers", "ETag, X-Cache, X-Request-ID, Retry-After, Server-Timing, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset")
         }
         return response.headerBytes
     }

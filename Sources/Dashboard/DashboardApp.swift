@@ -43,13 +43,20 @@ public final class DashboardApp: HTTPApplication {
 
     public func handle(_ head: HTTPRequestHead, connection: HTTPConnectionInfo) -> HTTPHandlerResult {
         let context = RequestContext(head: head)
+        // CORS applies to every answer a listed origin may read, errors included (a browser
+        // app must see its 401 to ask for a new token); preflights carry their own.
+        let cors = head.method == .options || settings.corsAllowedOrigins.isEmpty
+            ? [] : CORS.headers(origin: head.headers.first("origin"), allowed: settings.corsAllowedOrigins)
         switch route(head, connection: connection, context: context) {
-        case .respond(let response):
+        case .respond(var response):
+            response.headerBytes += cors
             finish(context, response)
             return .respond(response)
         case .async(let start):
             return .async { [self] complete in
                 start { response in
+                    var response = response
+                    response.headerBytes += cors
                     self.finish(context, response)
                     complete(response)
                 }
@@ -123,7 +130,6 @@ public final class DashboardApp: HTTPApplication {
         case .unauthorized: return .respond(problem(.unauthorized, requestID: requestID))
         case .forbidden: return .respond(problem(.forbidden, requestID: requestID))
         }
-        context.dashboardHeaders = CORS.headers(origin: head.headers.first("origin"), allowed: settings.corsAllowedOrigins)
         if let limiter {
             let decision = limiter.take(tenant.key, now: MonotonicNow.nanoseconds())
             var lines = HTTPServerResponse(status: 0)
@@ -253,7 +259,7 @@ public final class DashboardApp: HTTPApplication {
     }
 
     /// A problem answered on a dashboard route after authentication: it carries the same
-    /// rate-limit, CORS and timing headers as a success.
+    /// rate-limit and timing headers as a success.
     private func dashboardProblem(_ p: Problem, _ context: RequestContext) -> HTTPServerResponse {
         var response = problem(p, requestID: context.requestID)
         response.headerBytes += context.dashboardHeaders

@@ -45,9 +45,15 @@ public final class RateLimiter: Sendable {
             return Decision(
                 allowed: allowed,
                 remaining: Int(bucket.tokens.rounded(.down)),
-                resetSeconds: Int(((capacity - bucket.tokens) / rate).rounded(.up)),
-                retryAfterSeconds: allowed ? 0 : max(1, Int(((1 - bucket.tokens) / rate).rounded(.up))))
+                resetSeconds: Self.seconds((capacity - bucket.tokens) / rate),
+                retryAfterSeconds: allowed ? 0 : max(1, Self.seconds((1 - bucket.tokens) / rate)))
         }
+    }
+
+    /// Whole seconds, rounded up and capped at a day (a tiny rate must not overflow `Int`).
+    private static func seconds(_ value: Double) -> Int {
+        guard value.isFinite else { return 86_400 }
+        return Int(min(86_400, max(0, value)).rounded(.up))
     }
 
     public var trackedTenants: Int { buckets.withLock { $0.count } }

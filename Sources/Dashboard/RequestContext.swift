@@ -15,7 +15,7 @@ final class RequestContext: @unchecked Sendable {
     var tenant: Tenant?
     var subject: String?
     var cacheHit: Bool?
-    /// Headers every dashboard answer to this request carries (rate limit, CORS).
+    /// Headers every dashboard answer to this request carries (rate limit).
     var dashboardHeaders: [UInt8] = []
     /// Nanoseconds spent per stage, for `Server-Timing`.
     var authNs: Int64 = 0

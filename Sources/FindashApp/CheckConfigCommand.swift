@@ -34,6 +34,7 @@ enum CheckConfigCommand {
             ("JWT_AUDIENCE", c.jwtAudience ?? "(unset)"),
             ("CORS_ALLOWED_ORIGINS", c.dashboard.corsAllowedOrigins.isEmpty ? "(unset)" : c.dashboard.corsAllowedOrigins.joined(separator: ",")),
             ("METRICS_ALLOW", c.dashboard.metricsAllow.joined(separator: ",")),
+            ("METRICS_PORT", c.metricsPort.map(String.init) ?? "(unset: /metrics on PORT)"),
             ("LOG_LEVEL", c.logLevel.name),
             ("RATE_LIMIT_RPS", c.rateLimitRPS.map { String($0) } ?? "(off)"),
             ("RATE_LIMIT_BURST", c.rateLimitRPS == nil ? "(off)" : String(c.rateLimitBurst)),

@@ -47,6 +47,9 @@ public struct Configuration: Sendable {
     public var databasePoolSize = 10
     /// `DB_STATEMENT_TIMEOUT`: seconds one dashboard statement may run, default 5.
     public var statementTimeout = 5.0
+    /// `METRICS_PORT`: when set, `/metrics` is served there (to anyone who can reach it) and no
+    /// longer on the main port.
+    public var metricsPort: Int?
     /// `DB_READER_ROLE`: the role dashboard queries run as (row-level security), default
     /// `findash_reader` (created by `findash migrate`); `none` keeps the login role.
     public var readerRole: String? = "findash_reader"
@@ -135,8 +138,8 @@ public struct Configuration: Sendable {
             c.readerRole = v == "none" ? nil : v
         }
         if let v = value("RATE_LIMIT_RPS") {
-            guard let rps = Double(v), rps > 0, rps <= 1_000_000 else {
-                throw ConfigurationError(variable: "RATE_LIMIT_RPS", problem: "must be a number of requests per second greater than 0")
+            guard let rps = Double(v), rps >= 0.001, rps <= 1_000_000 else {
+                throw ConfigurationError(variable: "RATE_LIMIT_RPS", problem: "must be a number of requests per second from 0.001 to 1000000")
             }
             c.rateLimitRPS = rps
             c.rateLimitBurst = try integer(env, "RATE_LIMIT_BURST", default: max(1, Int((2 * rps).rounded(.up))), in: 1...10_000_000)
@@ -145,6 +148,14 @@ public struct Configuration: Sendable {
         }
         if let v = value("METRICS_ALLOW") {
             c.dashboard.metricsAllow = v.split(separator: ",").map { String($0.trimmingSpaces) }
+        }
+        if value("METRICS_PORT") != nil {
+            let port = try integer(env, "METRICS_PORT", default: 0, in: 1...65_535)
+            guard port != c.server.port else {
+                throw ConfigurationError(variable: "METRICS_PORT", problem: "must differ from PORT")
+            }
+            c.metricsPort = port
+            c.dashboard.metricsAllow = []
         }
         c.jwtIssuer = value("JWT_ISSUER")
         c.jwtAudience = value("JWT_AUDIENCE")

@@ -4,6 +4,7 @@ import JWT
 import Memcache
 import PQ
 import Reactor
+import Synchronization
 import Telemetry
 
 /// `findash serve`: wires configuration, database, cache, auth and the HTTP server, then
@@ -25,6 +26,7 @@ enum ServeCommand {
           JWT_ISSUER, JWT_AUDIENCE  checked when set
           CORS_ALLOWED_ORIGINS   comma-separated origins
           METRICS_ALLOW          peer addresses allowed to read /metrics (127.0.0.1,::1)
+          METRICS_PORT           serve /metrics on this port instead (unset)
           RATE_LIMIT_RPS         per-tenant requests per second (unset: no limit)
           RATE_LIMIT_BURST       per-tenant burst (2 × RATE_LIMIT_RPS)
           LOG_LEVEL              debug | info | warning | error (info)
@@ -69,9 +71,10 @@ enum ServeCommand {
         if !config.memcachedServers.isEmpty {
             let client = MemcacheClient(servers: config.memcachedServers.map { MemcacheServer(host: $0.host, port: $0.port) },
                                         timeoutMilliseconds: 50, poolSize: config.blockingThreads)
-            shared = MemcachedResponseCache(client: client, metrics: metrics)
+            shared = MemcachedResponseCache(client: client, metrics: metrics, logger: logger)
         }
         let generations = CacheGenerations(store: shared ?? LocalGenerationStore())
+        let stopping = Atomic<Bool>(false)
         let listener = PQListener(conninfo: config.databaseURL, channel: "findash_changes",
                                   onNotify: { payload in
                                       generations.changed(payload)
@@ -79,6 +82,8 @@ enum ServeCommand {
                                   },
                                   onStateChange: { up in
                                       generations.listening(up)
+                                      // Stopping closes the channel on purpose: not worth a warning.
+                                      guard !stopping.load(ordering: .relaxed) else { return }
                                       logger.log(up ? .info : .warning, up ? "change notifications connected" : "change notifications lost")
                                   })
         listener.start()
@@ -99,8 +104,17 @@ enum ServeCommand {
             limiter: config.rateLimitRPS.map { RateLimiter(rate: $0, burst: config.rateLimitBurst) })
 
         let server: HTTPServer
+        var servers: [HTTPServer] = []
         do {
             server = try HTTPServer(configuration: config.server, application: app)
+            servers.append(server)
+            if let port = config.metricsPort {
+                var metricsServer = config.server
+                metricsServer.port = port
+                metricsServer.eventLoops = 1
+                metricsServer.maxConnections = 64
+                servers.append(try HTTPServer(configuration: metricsServer, application: MetricsApp(metrics: metrics)))
+            }
         } catch {
             printError("findash: cannot listen on HOST=\(config.server.host) PORT=\(config.server.port): \(error)")
             return 1
@@ -121,7 +135,8 @@ enum ServeCommand {
             ("event_loops", String(config.server.eventLoops)), ("cache", shared == nil ? "in-process" : "memcached"),
             ("cache_ttl", String(config.dashboard.cacheTTLSeconds)), ("version", Version.current),
         ])
-        server.runUntilSignalled { signal in
+        HTTPServer.runUntilSignalled(servers) { signal in
+            stopping.store(true, ordering: .relaxed)
             logger.info("draining", [("signal", signal == SIGTERM ? "SIGTERM" : "SIGINT")])
         }
         listener.stop()

@@ -34,6 +34,11 @@ public final class HTTPServer: Sendable {
     /// Serves until `SIGTERM` or `SIGINT`, then drains: stops accepting, closes idle connections,
     /// finishes in-flight requests (up to the drain timeout) and returns.
     public func runUntilSignalled(onSignal: @Sendable (Int32) -> Void = { _ in }) {
+        HTTPServer.runUntilSignalled([self], onSignal: onSignal)
+    }
+
+    /// Runs several servers (e.g. the API and a metrics port) until a signal, then drains all.
+    public static func runUntilSignalled(_ servers: [HTTPServer], onSignal: @Sendable (Int32) -> Void = { _ in }) {
         var signals = sigset_t()
         sigemptyset(&signals)
         sigaddset(&signals, SIGTERM)
@@ -42,13 +47,17 @@ public final class HTTPServer: Sendable {
         // only `sigwait` below receives them.
         pthread_sigmask(SIG_BLOCK, &signals, nil)
         var threads: [pthread_t] = []
-        for (i, loop) in loops.enumerated() {
-            threads.append(spawnThread(name: "loop-\(i)") { loop.run() })
+        for server in servers {
+            for (i, loop) in server.loops.enumerated() {
+                threads.append(spawnThread(name: "loop-\(i)") { loop.run() })
+            }
         }
         var received: Int32 = 0
         sigwait(&signals, &received)
         onSignal(received)
-        for loop in loops { loop.requestDrain() }
+        for server in servers {
+            for loop in server.loops { loop.requestDrain() }
+        }
         for thread in threads { pthread_join(thread, nil) }
     }
 }

@@ -7,6 +7,8 @@ authentication while limiting is on; nothing of the kind when RATE_LIMIT_RPS is 
 """
 
 import json
+import os
+import subprocess
 import time
 import uuid
 
@@ -134,10 +136,17 @@ def test_no_rate_limit_headers_and_no_limit_when_off(start_findash):
         conn.close()
 
 
-def test_a_tiny_rate_does_not_break_the_server(start_findash):
-    """check-config accepts any rate > 0; the server must then work with it (a refill
-    period of years must not overflow Retry-After / X-RateLimit-Reset)."""
-    server = start_findash(RATE_LIMIT_RPS="1e-30", RATE_LIMIT_BURST="1")
+def test_a_tiny_rate_is_refused_at_start_naming_the_variable():
+    """Rates below 0.001/s are refused at start, with the variable named."""
+    env = dict(os.environ, RATE_LIMIT_RPS="1e-30", RATE_LIMIT_BURST="1", JWT_SECRET="x" * 20)
+    proc = subprocess.run([os.environ["FINDASH_BIN"], "check-config"], env=env, capture_output=True, text=True, timeout=20)
+    assert proc.returncode == 2 and "RATE_LIMIT_RPS" in proc.stderr, (proc.returncode, proc.stderr)
+
+
+def test_the_smallest_rate_does_not_break_the_server(start_findash):
+    """The smallest accepted rate must work: a refill period of 1000 s (and an empty bucket)
+    must not overflow Retry-After / X-RateLimit-Reset."""
+    server = start_findash(RATE_LIMIT_RPS="0.001", RATE_LIMIT_BURST="1")
     token = make_token(tenant_id=tid("obsrltiny"))
     try:
         status, headers, _ = support.request(server, "GET", SUMMARY, token=token, timeout=5)
@@ -147,7 +156,7 @@ def test_a_tiny_rate_does_not_break_the_server(start_findash):
             time.sleep(0.05)
         fate = "the server died (exit status %s)" % server.proc.poll() if not server.alive() else "the server lives"
         crash = [line.strip() for line in server.log_text().splitlines() if "Fatal error" in line or "RateLimiter" in line]
-        raise AssertionError("RATE_LIMIT_RPS=1e-30 (accepted by the configuration): the first dashboard request "
+        raise AssertionError("RATE_LIMIT_RPS=0.001: the first dashboard request "
                              "failed (%r); %s; %s" % (exc, fate, crash[:3]))
     assert status == 200
     status, headers, _ = support.request(server, "GET", SUMMARY, token=token, timeout=5)

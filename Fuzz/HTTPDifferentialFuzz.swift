@@ -1,0 +1,133 @@
+// libFuzzer target `llhttp` (optional, not part of `make fuzz-smoke`): a differential check of
+// findash's HTTP parser against llhttp, the parser of Node.js, as SwiftNIO vendors it
+// (CNIOLLHTTP from the local swift-nio mirror; scripts/fuzz.sh extracts and compiles it).
+//
+// findash is deliberately stricter (Host required, unknown methods, limits, Transfer-Encoding
+// in HTTP/1.0, …), so a request that llhttp accepts and findash refuses is fine. What must never
+// happen is the other way round, or a disagreement about where a message ends — that is what a
+// smuggling attack needs from two parsers in a row (a proxy and a server). For every input, fed
+// whole to both (llhttp strict, no lenient flags):
+//   1. every message both parsers complete has the same method, request-target and end offset;
+//   2. findash completes no message that llhttp refuses or has not finished.
+// Comparison stops after a message that does not keep the connection alive (llhttp refuses
+// data after it) and at an upgrade or CONNECT (findash refuses those).
+
+import CNIOLLHTTP
+
+/// What one parser made of an input: completed messages and how it ended.
+struct DifferentialMessage: Equatable {
+    var method: String
+    var target: [UInt8]
+    var end: Int
+    var keepAlive: Bool
+}
+
+/// llhttp's callbacks fill this through `parser.data`.
+final class LLHTTPRecorder {
+    var target: [UInt8] = []
+    var method = ""
+    var upgrade = false
+}
+
+func llhttpMessages(_ input: UnsafeRawBufferPointer) -> (messages: [DifferentialMessage], failed: Bool) {
+    var settings = llhttp_settings_t()
+    c_nio_llhttp_settings_init(&settings)
+    settings.on_url = { parser, at, length in
+        let recorder = Unmanaged<LLHTTPRecorder>.fromOpaque(parser!.pointee.data).takeUnretainedValue()
+        if let at { recorder.target.append(contentsOf: UnsafeRawBufferPointer(start: at, count: length)) }
+        return 0
+    }
+    settings.on_headers_complete = { parser in
+        let recorder = Unmanaged<LLHTTPRecorder>.fromOpaque(parser!.pointee.data).takeUnretainedValue()
+        recorder.method = String(cString: c_nio_llhttp_method_name(llhttp_method_t(UInt32(parser!.pointee.method))))
+        return 0
+    }
+    // Pause at each message's end, so its offset is known.
+    settings.on_message_complete = { _ in Int32(HPE_PAUSED.rawValue) }
+    var parser = llhttp_t()
+    c_nio_llhttp_init(&parser, HTTP_REQUEST, &settings)
+    let recorder = LLHTTPRecorder()
+    parser.data = Unmanaged.passUnretained(recorder).toOpaque()
+    var messages: [DifferentialMessage] = []
+    guard let base = input.baseAddress, input.count > 0 else { return ([], false) }
+    var offset = 0
+    while offset < input.count {
+        let start = base.assumingMemoryBound(to: CChar.self) + offset
+        let result = c_nio_llhttp_execute(&parser, start, input.count - offset)
+        if result == HPE_OK { return (messages, false) }  // everything consumed, message incomplete
+        if result == HPE_PAUSED || result == HPE_PAUSED_UPGRADE {
+            let end = UnsafeRawPointer(c_nio_llhttp_get_error_pos(&parser)!) - UnsafeRawPointer(base)
+            let keepAlive = c_nio_llhttp_should_keep_alive(&parser) != 0
+            messages.append(DifferentialMessage(method: recorder.method, target: recorder.target, end: end, keepAlive: keepAlive))
+            recorder.target = []
+            if result == HPE_PAUSED_UPGRADE || !keepAlive { return (messages, false) }
+            c_nio_llhttp_resume(&parser)
+            offset = end
+            continue
+        }
+        return (messages, true)
+    }
+    return (messages, false)
+}
+
+func findashMessages(_ input: UnsafeRawBufferPointer) -> (messages: [DifferentialMessage], failed: Bool) {
+    var parser = HTTPRequestParser()
+    var messages: [DifferentialMessage] = []
+    var offset = 0
+    var head: HTTPRequestHead?
+    while true {
+        let (event, consumed) = parser.next(UnsafeRawBufferPointer(rebasing: input[offset...]))
+        offset += consumed
+        switch event {
+        case .needMore:
+            return (messages, false)
+        case .error:
+            return (messages, true)
+        case .head(let h):
+            head = h
+        case .messageEnd:
+            guard let h = head else { return (messages, true) }
+            messages.append(DifferentialMessage(method: h.method.name, target: Array(h.target.utf8), end: offset, keepAlive: h.keepAlive))
+            head = nil
+            if !h.keepAlive { return (messages, false) }
+        }
+    }
+}
+
+@inline(never)
+func differentialFailure(_ message: String, _ input: UnsafeRawBufferPointer) -> Never {
+    var shown = ""
+    let hex = Array("0123456789abcdef".unicodeScalars)
+    for byte in input.prefix(600) {
+        if byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\\") {
+            shown.unicodeScalars.append(Unicode.Scalar(byte))
+        } else {
+            shown += "\\x"
+            shown.unicodeScalars.append(hex[Int(byte >> 4)])
+            shown.unicodeScalars.append(hex[Int(byte & 15)])
+        }
+    }
+    fatalError("findash and llhttp disagree: \(message)\ninput (\(input.count) bytes): \(shown)")
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzDifferential(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let input = UnsafeRawBufferPointer(start: data, count: size)
+    let ours = findashMessages(input)
+    let theirs = llhttpMessages(input)
+    for (i, (a, b)) in zip(ours.messages, theirs.messages).enumerated() {
+        if a.end != b.end || a.method != b.method || a.target != b.target {
+            differentialFailure("message \(i): findash \(a.method) \(String(decoding: a.target, as: UTF8.self)) ends at \(a.end), "
+                + "llhttp \(b.method) \(String(decoding: b.target, as: UTF8.self)) ends at \(b.end)", input)
+        }
+        if !a.keepAlive || !b.keepAlive { return 0 }
+    }
+    if ours.messages.count > theirs.messages.count {
+        let m = ours.messages[theirs.messages.count]
+        // llhttp stops comparing after an upgrade; findash never upgrades, so nothing to say.
+        if theirs.messages.last.map({ !$0.keepAlive }) == true { return 0 }
+        differentialFailure("findash completed message \(theirs.messages.count) (\(m.method), ends at \(m.end)) that llhttp "
+            + (theirs.failed ? "refused" : "had not finished"), input)
+    }
+    return 0
+}

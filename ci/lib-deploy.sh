@@ -39,12 +39,13 @@ DEPLOY_ENVIRONMENTS="development testing staging production"
 
 # The server variables a deployment passes on from the caller's environment when set
 # (ENVIRONMENT, HOST, PORT, DATABASE_URL, MEMCACHED_SERVERS and JWT_SECRET are set by the
-# deployment itself).
+# deployment itself). METRICS_PORT is refused: the replicas of a colour would all want it;
+# each replica serves /metrics on its own port instead (loopback, METRICS_ALLOW).
 DEPLOY_PASSTHROUGH_VARS=(
     DASHBOARD_CACHE_TTL DASHBOARD_ENABLED JWT_PUBLIC_KEY_FILE JWT_ISSUER JWT_AUDIENCE
     CORS_ALLOWED_ORIGINS LOG_LEVEL WORKERS BLOCKING_THREADS DB_POOL_SIZE DB_STATEMENT_TIMEOUT
-    HTTP_HEAD_TIMEOUT HTTP_IDLE_TIMEOUT HTTP_WRITE_TIMEOUT MAX_CONNECTIONS DRAIN_TIMEOUT
-    METRICS_ALLOW RATE_LIMIT_RPS RATE_LIMIT_BURST
+    DB_READER_ROLE HTTP_HEAD_TIMEOUT HTTP_IDLE_TIMEOUT HTTP_WRITE_TIMEOUT MAX_CONNECTIONS
+    DRAIN_TIMEOUT METRICS_ALLOW RATE_LIMIT_RPS RATE_LIMIT_BURST
 )
 
 deploy_env_valid() {
@@ -397,6 +398,9 @@ write_colour_env() {
                 while IFS= read -r line || [[ -n $line ]]; do
                     [[ $line =~ ^[[:space:]]*(#|$) ]] && continue
                     [[ $line =~ ^(export[[:space:]]+)?([A-Z_][A-Z0-9_]*)=(.*)$ ]] || ci_die "DEPLOY_ENV_FILE: bad line: $line"
+                    case ${BASH_REMATCH[2]} in
+                    METRICS_PORT | PORT | HOST) ci_die "DEPLOY_ENV_FILE: ${BASH_REMATCH[2]} is set per replica by the deployment" ;;
+                    esac
                     printf 'export %s=%q\n' "${BASH_REMATCH[2]}" "${BASH_REMATCH[3]}"
                 done <"$DEPLOY_ENV_FILE"
             fi

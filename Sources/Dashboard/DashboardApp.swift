@@ -12,7 +12,7 @@ public final class DashboardApp: HTTPApplication {
     private let service: DashboardService
     private let health: HealthChecker
     private let runner: JobRunner
-    private let local: LocalCache
+    private let local: LocalCache<ResponseKey>
     private let shared: (any SharedResponseCache)?
     private let generations: CacheGenerations
     private let flights = SingleFlight<Result<(CachedResponse, hit: Bool), Problem>>()
@@ -22,7 +22,7 @@ public final class DashboardApp: HTTPApplication {
     private let limiter: RateLimiter?
 
     public init(settings: DashboardSettings, authenticator: TenantAuthenticator, service: DashboardService,
-                health: HealthChecker, runner: @escaping JobRunner, local: LocalCache,
+                health: HealthChecker, runner: @escaping JobRunner, localCacheBytes: Int,
                 shared: (any SharedResponseCache)?, generations: CacheGenerations, metrics: Metrics, logger: Logger,
                 limiter: RateLimiter? = nil) {
         self.limiter = limiter
@@ -33,7 +33,7 @@ public final class DashboardApp: HTTPApplication {
         self.service = service
         self.health = health
         self.runner = runner
-        self.local = local
+        self.local = LocalCache(maxBytes: localCacheBytes)
         self.shared = shared
         self.generations = generations
         self.ttlNanoseconds = Int64(settings.cacheTTLSeconds) * 1_000_000_000
@@ -160,9 +160,8 @@ public final class DashboardApp: HTTPApplication {
         // Keys: generation tokens, then the tenant, so no key of one tenant can equal another's
         // (tenant ids cannot contain ':'), and a changed tenant's keys change at once.
         let now = MonotonicNow.nanoseconds()
-        let suffix = ":\(tenant.key):\(endpoint.rawValue):\(endpoint.cacheParameters(parameters))"
         if let prefix = generations.knownPrefix(for: tenant.key, now: now),
-           let cached = local.get("fd:" + prefix + suffix, now: now) {
+           let cached = local.get(endpoint.cacheKey(prefix: prefix, tenant: tenant, parameters: parameters), now: now) {
             metrics.cacheHits.add(1, ordering: .relaxed)
             context.cacheNs = MonotonicNow.nanoseconds() - now
             return .respond(respond(.success((cached, hit: true))))
@@ -175,7 +174,7 @@ public final class DashboardApp: HTTPApplication {
                     complete(respond(self.computeFresh(endpoint, tenant, parameters, context: context)))
                     return
                 }
-                let key = "fd:" + prefix + suffix
+                let key = endpoint.cacheKey(prefix: prefix, tenant: tenant, parameters: parameters)
                 if let cached = self.local.get(key, now: MonotonicNow.nanoseconds()) {
                     self.metrics.cacheHits.add(1, ordering: .relaxed)
                     context.cacheNs = MonotonicNow.nanoseconds() - lookup
@@ -183,16 +182,17 @@ public final class DashboardApp: HTTPApplication {
                     return
                 }
                 // Concurrent misses for one key wait for the first one's result.
-                guard self.flights.join(key, { complete(respond($0)) }) else { return }
-                self.flights.finish(key, self.fill(key, endpoint, tenant, parameters, context: context, lookupStarted: lookup))
+                let text = key.text
+                guard self.flights.join(text, { complete(respond($0)) }) else { return }
+                self.flights.finish(text, self.fill(key, endpoint, tenant, parameters, context: context, lookupStarted: lookup))
             }
         }
     }
 
     /// On a worker: the shared cache, else PostgreSQL; stores what it computes.
-    private func fill(_ key: String, _ endpoint: DashboardEndpoint, _ tenant: Tenant, _ parameters: DashboardParameters,
+    private func fill(_ key: ResponseKey, _ endpoint: DashboardEndpoint, _ tenant: Tenant, _ parameters: DashboardParameters,
                       context: RequestContext, lookupStarted: Int64) -> Result<(CachedResponse, hit: Bool), Problem> {
-        if let shared, let cached = shared.get(key) {
+        if let shared, let cached = shared.get(key.text) {
             local.set(key, cached, ttlNanoseconds: ttlNanoseconds, now: MonotonicNow.nanoseconds())
             metrics.cacheHits.add(1, ordering: .relaxed)
             context.cacheNs = MonotonicNow.nanoseconds() - lookupStarted
@@ -204,7 +204,7 @@ public final class DashboardApp: HTTPApplication {
         if case .success(let (cached, _)) = result {
             let store = MonotonicNow.nanoseconds()
             local.set(key, cached, ttlNanoseconds: ttlNanoseconds, now: store)
-            shared?.set(key, cached, ttlSeconds: settings.cacheTTLSeconds)
+            shared?.set(key.text, cached, ttlSeconds: settings.cacheTTLSeconds)
             context.cacheNs += MonotonicNow.nanoseconds() - store
         }
         return result

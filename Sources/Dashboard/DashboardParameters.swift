@@ -95,9 +95,4 @@ public struct DashboardParameters: Sendable, Equatable {
         }
         return .success(DashboardParameters(from: from, to: to, asOf: asOf, granularity: granularity, top: top, includeInactive: includeInactive))
     }
-
-    /// Canonical text of the parameters an endpoint depends on, for cache keys.
-    public var canonical: String {
-        "\(from)|\(to)|\(asOf)|\(granularity.rawValue)|\(top)|\(includeInactive ? 1 : 0)"
-    }
 }

@@ -6,9 +6,14 @@ public struct Tenant: Sendable, Hashable {
     public let type: String
     /// 1–64 characters of `[A-Za-z0-9_.-]`.
     public let id: String
-
     /// `type:id`: unambiguous, since neither part may contain ':'.
-    public var key: String { type + ":" + id }
+    public let key: String
+
+    public init(type: String, id: String) {
+        self.type = type
+        self.id = id
+        self.key = type + ":" + id
+    }
 
     public static func isValidType(_ type: String) -> Bool { type == "user" || type == "organization" }
 

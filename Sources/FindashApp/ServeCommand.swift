@@ -96,7 +96,7 @@ enum ServeCommand {
             service: DashboardService(pool: pool, queryTimeout: config.statementTimeout + 1),
             health: HealthChecker(conninfo: config.databaseURL, shared: shared, settings: settings, runner: { healthWorker.submit($0) }),
             runner: runner,
-            local: LocalCache(maxBytes: shared == nil ? 256 << 20 : 64 << 20),
+            localCacheBytes: shared == nil ? 256 << 20 : 64 << 20,
             shared: shared,
             generations: generations,
             metrics: metrics,

@@ -20,6 +20,8 @@ struct DifferentialMessage: Equatable {
     var target: [UInt8]
     var end: Int
     var keepAlive: Bool
+    /// Where the head ends (findash only; 0 for llhttp).
+    var headEnd = 0
 }
 
 /// llhttp's callbacks fill this through `parser.data`.
@@ -73,21 +75,48 @@ func llhttpMessages(_ input: UnsafeRawBufferPointer) -> (messages: [Differential
     return (messages, false, nil)
 }
 
-/// Differences that are findash's documented choices, not framing disagreements: a
-/// Content-Length list of identical values ("5, 5") counts as one value (RFC 9110 §8.6 lets a
-/// recipient do that; llhttp refuses it, and a front end that refuses it cannot be fooled).
-func tolerated(_ input: UnsafeRawBufferPointer, llhttpError: String?) -> Bool {
-    guard let error = llhttpError, error.hasPrefix("HPE_INVALID_CONTENT_LENGTH") || error.hasPrefix("HPE_UNEXPECTED_CONTENT_LENGTH")
-    else { return false }
-    // Some Content-Length field of the input holds a comma.
-    let text = String(decoding: input, as: UTF8.self).lowercased()
-    var rest = Substring(text)
-    while let r = rest.range(of: "\r\ncontent-length:") {
-        let line = rest[r.upperBound...].prefix { $0 != "\r" }
-        if line.contains(",") { return true }
-        rest = rest[r.upperBound...]
+/// Differences that are findash's documented choices, not framing disagreements:
+/// - a Content-Length list of identical values ("5, 5"), or identical Content-Length fields,
+///   count as one value (RFC 9110 §8.6 lets a recipient do that; differing ones are refused);
+/// - framing fields (Content-Length, Transfer-Encoding) in a chunked body's trailer section are
+///   dropped like every trailer field (RFC 9110 §6.5.1: never used for framing).
+/// llhttp refuses all of these, and a front end that refuses them cannot be fooled by them.
+func tolerated(_ input: UnsafeRawBufferPointer, _ message: DifferentialMessage, llhttpError: String?) -> Bool {
+    guard let error = llhttpError else { return false }
+    if error == "HPE_UNEXPECTED_CONTENT_LENGTH: Duplicate Content-Length" { return true }
+    let framingError = error.hasPrefix("HPE_INVALID_CONTENT_LENGTH") || error.hasPrefix("HPE_UNEXPECTED_CONTENT_LENGTH")
+        || error.hasPrefix("HPE_INVALID_TRANSFER_ENCODING")
+    guard framingError else { return false }
+    let head = UnsafeRawBufferPointer(rebasing: input[..<message.headEnd])
+    let trailers = UnsafeRawBufferPointer(rebasing: input[message.headEnd..<message.end])
+    return fieldValues(head, "content-length:").contains { $0.contains(UInt8(ascii: ",")) }
+        || !fieldValues(trailers, "content-length:").isEmpty
+        || !fieldValues(trailers, "transfer-encoding:").isEmpty
+}
+
+/// The values of every line in `bytes` that starts with `name` (lower case, with its colon),
+/// compared ASCII case-insensitively.
+func fieldValues(_ bytes: UnsafeRawBufferPointer, _ name: String) -> [[UInt8]] {
+    let n = Array(name.utf8)
+    var values: [[UInt8]] = []
+    var lineStart = 0
+    while lineStart + n.count <= bytes.count {
+        var matches = true
+        for k in 0..<n.count {
+            var b = bytes[lineStart + k]
+            if b >= 0x41 && b <= 0x5A { b |= 0x20 }
+            if b != n[k] { matches = false; break }
+        }
+        var j = lineStart + (matches ? n.count : 0)
+        var value: [UInt8] = []
+        while j < bytes.count && bytes[j] != 0x0A {
+            if matches && bytes[j] != 0x0D { value.append(bytes[j]) }
+            j += 1
+        }
+        if matches { values.append(value) }
+        lineStart = j + 1
     }
-    return false
+    return values
 }
 
 func findashMessages(_ input: UnsafeRawBufferPointer) -> (messages: [DifferentialMessage], failed: Bool) {
@@ -95,6 +124,7 @@ func findashMessages(_ input: UnsafeRawBufferPointer) -> (messages: [Differentia
     var messages: [DifferentialMessage] = []
     var offset = 0
     var head: HTTPRequestHead?
+    var headEnd = 0
     while true {
         let (event, consumed) = parser.next(UnsafeRawBufferPointer(rebasing: input[offset...]))
         offset += consumed
@@ -105,9 +135,11 @@ func findashMessages(_ input: UnsafeRawBufferPointer) -> (messages: [Differentia
             return (messages, true)
         case .head(let h):
             head = h
+            headEnd = offset
         case .messageEnd:
             guard let h = head else { return (messages, true) }
-            messages.append(DifferentialMessage(method: h.method.name, target: Array(h.target.utf8), end: offset, keepAlive: h.keepAlive))
+            messages.append(DifferentialMessage(method: h.method.name, target: Array(h.target.utf8), end: offset,
+                                                keepAlive: h.keepAlive, headEnd: headEnd))
             head = nil
             if !h.keepAlive { return (messages, false) }
         }
@@ -146,7 +178,7 @@ public func fuzzDifferential(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
         let m = ours.messages[theirs.messages.count]
         // llhttp stops comparing after an upgrade; findash never upgrades, so nothing to say.
         if theirs.messages.last.map({ !$0.keepAlive }) == true { return 0 }
-        if tolerated(input, llhttpError: theirs.error) { return 0 }
+        if tolerated(input, m, llhttpError: theirs.error) { return 0 }
         differentialFailure("findash completed message \(theirs.messages.count) (\(m.method), ends at \(m.end)) that llhttp "
             + (theirs.failed ? "refused (\(theirs.error ?? ""))" : "had not finished"), input)
     }

@@ -21,10 +21,10 @@ own $1 … $9 — so PostgreSQL's plan cache sees the same parameters and moves 
 generic plans after five executions just as it does for the server's PQprepare'd statement —
 then EXECUTEd with the nine values as text. They are for `pgbench -M simple -D prepared=0`: a
 client variable remembers that its connection has prepared the statement (and executed it
-five times, unmeasured, so that the plan cache is in the server's steady state). The parameters are
-drawn as bench/lua/uncached.lua draws them: a window of :span days ending :w days before
-:today (w uniform in 0 … :windows − 1), top uniform in 1 … 100; one small query computes the
-dates. `pgbench -r` times each script line: the mean of the EXECUTE after `\\endif` (plus the
+five times, unmeasured, so that the plan cache is in the server's steady state). The
+parameters follow bench/lua/uncached.lua's sequence from the same start (-D base, n=0,
+clients, stride, windows, span, today): a window of :span days ending w days before :today,
+and top; one small query computes the dates. `pgbench -r` times each script line: the mean of the EXECUTE after `\\endif` (plus the
 tenant-context statement's, in the .rls variant) is the floor; the date query and the
 once-per-connection block are not counted, nor (in percentiles) each connection's first
 transaction, which runs that block.
@@ -104,7 +104,11 @@ def main():
     context_sql = context_statement(context[0]) if context else None
     verify["rls_context"] = context_sql is not None
 
-    draw = ["\\set w random(0, :windows - 1)", "\\set p8 random(1, 100)", DATES]
+    # Unmeasured executions: any window. Measured ones: bench/lua/uncached.lua's sequence,
+    # k = base + n·clients + client (n counts this client's transactions).
+    warm = ["\\set w random(0, :windows - 1)", "\\set p8 random(1, 100)", DATES]
+    draw = ["\\set k :base + :n * :clients + :client_id", "\\set n :n + 1", "\\set w (:k * :stride) % :windows",
+            "\\set p8 1 + (:k / :windows) % 100", DATES]
     for endpoint, statement in chosen.items():
         for name, before in ((endpoint, []), (endpoint + ".rls", [context_sql] if context_sql else [])):
             # Once per connection: prepare, then execute five times so that the measured
@@ -112,7 +116,7 @@ def main():
             # connections are in (PostgreSQL decides on a generic plan after five custom ones).
             lines = ["\\if :prepared = 0", "PREPARE findash_floor AS " + checked(statement) + ";", *before]
             for _ in range(WARM_EXECUTIONS):
-                lines += draw + [EXECUTE]
+                lines += warm + [EXECUTE]
             lines += ["\\set prepared 1", "\\endif", *draw, *before, EXECUTE]
             with open(f"{out_dir}/{name}.pgbench", "w") as f:
                 f.write("\n".join(lines) + "\n")

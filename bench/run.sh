@@ -508,15 +508,22 @@ phase "floor (pgbench)"
 reader_role=$(psql "$DATABASE_URL" -X -At -c "SELECT rolname FROM pg_roles WHERE rolname = 'findash_reader'")
 SEED_EPOCH_DAY=$(($(date -u -d "$SEED_DAY" +%s) / 86400))
 WINDOWS=$((730 - SPAN))
+gcd() { local a=$1 b=$2 t; while ((b)); do t=$((a % b)) a=$b b=$t; done; printf '%s\n' "$a"; }
+# S4's and the floor's window order: k·STRIDE mod WINDOWS, a permutation that spreads.
+STRIDE=$((WINDOWS * 3 / 8))
+while (($(gcd "$STRIDE" "$WINDOWS") != 1)); do STRIDE=$((STRIDE + 1)); done
+MEASURED_BASE=$((50 * WINDOWS))  # bench/lua/uncached.lua's measured run starts here
 floor_run() {  # name script tenant_type tenant_id seconds pgoptions
     local name=$1 script=$2 ttype=$3 tid=$4 seconds=$5 options=$6
-    local -a args=(-n -M simple -r -f "$script" -c "$S4_CONNECTIONS" -j "$S4_CONNECTIONS" -D prepared=0
-        -D "p1=$ttype" -D "p2=$tid" -D p7=day -D p9=false -D "today=$SEED_DAY" -D "windows=$WINDOWS" -D "span=$SPAN")
-    PGOPTIONS=$options pgbench "${args[@]}" -T 1 "$DATABASE_URL" >"$RES/$name.warmup.txt" 2>&1 \
+    local -a args=(-n -M simple -r -f "$script" -c "$S4_CONNECTIONS" -j "$S4_CONNECTIONS" -D prepared=0 -D n=0
+        -D "clients=$S4_CONNECTIONS" -D "stride=$STRIDE" -D "windows=$WINDOWS" -D "span=$SPAN" -D "today=$SEED_DAY"
+        -D "p1=$ttype" -D "p2=$tid" -D p7=day -D p9=false)
+    PGOPTIONS=$options pgbench "${args[@]}" -D base=0 -T 1 "$DATABASE_URL" >"$RES/$name.warmup.txt" 2>&1 \
         || die "$name: pgbench failed (see $RES/$name.warmup.txt)"
     snapshot "$RES/$name.before" postgres
-    (cd "$RES" && PGOPTIONS=$options pgbench "${args[@]}" -T "$seconds" -l --log-prefix="$name.pgbench_log" \
-        "$DATABASE_URL") >"$RES/$name.txt" 2>&1 || die "$name: pgbench failed (see $RES/$name.txt)"
+    (cd "$RES" && PGOPTIONS=$options pgbench "${args[@]}" -D "base=$MEASURED_BASE" -T "$seconds" \
+        -l --log-prefix="$name.pgbench_log" "$DATABASE_URL") >"$RES/$name.txt" 2>&1 \
+        || die "$name: pgbench failed (see $RES/$name.txt)"
     snapshot "$RES/$name.after" postgres
     python3 bench/report.py line "$RES" "$name" || true
 }
@@ -569,7 +576,7 @@ measure S3 findash "$S3_WARMUP" "$CONNECTIONS" zipf.lua "$BASE/"
 
 phase "S4 + full-dashboard floor"
 # Each S4 run and its floor back to back: on a shared machine the load drifts in a minute.
-export BENCH_TODAY=$SEED_EPOCH_DAY BENCH_WINDOWS=$WINDOWS BENCH_SPAN=$SPAN
+export BENCH_TODAY=$SEED_EPOCH_DAY BENCH_WINDOWS=$WINDOWS BENCH_STRIDE=$STRIDE BENCH_SPAN=$SPAN
 export BENCH_TOKEN=$HEAVY_TOKEN
 MEASURE_SECONDS=$S4_DURATION measure S4-heavy findash "$WARMUP" "$S4_CONNECTIONS" uncached.lua "$BASE/"
 floor_full heavy

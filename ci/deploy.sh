@@ -258,7 +258,10 @@ deploy_release() {
 
     # Leftovers of an interrupted deployment on the idle colour.
     stop_colour "$new"
-    write_colour_env "$new" "$version"
+    if ! write_colour_env "$new" "$version"; then
+        deploy_history "$action" failed "release=$release version=$version step=settings"
+        return 1
+    fi
 
     ci_log "migrate: findash migrate"
     if ! run_with_env "$STATE/$new/env" timeout 300 "$bin" migrate >"$STATE/$new/migrate.log" 2>&1; then

@@ -57,6 +57,17 @@ extension Array where Element == UInt8 {
     /// A JSON string literal (RFC 8259 §7 escapes).
     public mutating func append(jsonString text: String) {
         append(UInt8(ascii: "\""))
+        var text = text
+        // Fast path: most values (ids, paths, names) need no escaping and are copied at once.
+        let clean = text.withUTF8 { bytes -> Bool in
+            for byte in bytes where byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F { return false }
+            append(contentsOf: bytes)
+            return true
+        }
+        if clean {
+            append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"):

@@ -361,6 +361,14 @@ def write(res, out):
         if extra:
             v += "; per request the server also ran: " + "; ".join(f"`{e}`" for e in extra)
         notes.append("SQL: " + v + ".")
+    try:
+        with open(f"{res}/restarts.txt") as f:
+            restarts = [l.strip() for l in f if l.strip()]
+    except FileNotFoundError:
+        restarts = []
+    if restarts:
+        notes.append("**findash was stopped from outside and started again** (its scenario then ran again): "
+                     + "; ".join(restarts) + ".")
     if phases:
         notes.append("Phases: " + ", ".join(f"{p} {float(s):.0f} s" for p, s in phases) +
                      f" (total {sum(float(s) for _, s in phases):.0f} s).")

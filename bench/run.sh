@@ -246,41 +246,81 @@ settle() {
     done
 }
 
-# measure NAME TARGET WARMUP_SECONDS CONNECTIONS SCRIPT [wrk args…] URL
-# A warm-up run, then the measured one (MEASURE_SECONDS, default BENCH_DURATION) between two
-# snapshots, with the memory sampler on.
-# Results: RES/NAME.json (wrk), NAME.txt, NAME.before/.after (+ .metrics), NAME.rss.
-measure() {
-    local name=$1 target=$2 warm=$3 seconds=${MEASURE_SECONDS:-$DURATION}
-    shift 3
-    log "$name: ${warm} s warm-up + ${seconds} s, $1 connections, $2, ${*: -1}"
-    if [[ $target == findash ]]; then server_alive "the time before $name"; fi
-    if ((warm > 0)); then
-        BENCH_RUN=warmup wrk_run "" "$warm" "$@" >"$RES/$name.warmup.txt" 2>&1 \
-            || die "$name: wrk failed in warm-up (see $RES/$name.warmup.txt)"
-    fi
-    if [[ $target == findash ]]; then settle; fi
-    snapshot "$RES/$name.before" "$target"
-    start_sampler "$RES/$name.rss" "$target"
-    BENCH_RUN=measure wrk_run "$RES/$name.json" "$seconds" "$@" >"$RES/$name.txt" 2>&1 \
-        || die "$name: wrk failed (see $RES/$name.txt)"
-    stop_sampler
-    snapshot "$RES/$name.after" "$target"
-    if [[ $target == findash ]]; then server_alive "$name"; fi
-    python3 bench/report.py line "$RES" "$name" || true
+# findash serve on PORT (the same one again after a restart), its output into findash.log.
+start_server() {
+    local i
+    (
+        unset RATE_LIMIT_RPS RATE_LIMIT_BURST
+        export HOST=127.0.0.1 PORT ENVIRONMENT=production LOG_LEVEL=${BENCH_LOG_LEVEL:-warning} \
+            DASHBOARD_CACHE_TTL=$CACHE_TTL MAX_CONNECTIONS=$((IDLE + 2000)) DRAIN_TIMEOUT=5
+        exec "$BIN" serve
+    ) >>"$RES/findash.log" 2>&1 &
+    FINDASH_PID=$!
+    for ((i = 0; i < 100; i++)); do
+        curl -sf -o /dev/null --max-time 1 "$BASE/health" && break
+        alive "$FINDASH_PID" || { tail -n 20 "$RES/findash.log" >&2; die "findash serve exited at start"; }
+        sleep 0.1
+    done
+    curl -sf -o /dev/null "$BASE/health" || die "findash did not answer /health on $BASE"
+    log "findash serve on $BASE (pid $FINDASH_PID)"
 }
 
-# Stops the bench, saying how, when findash is gone.
-server_alive() {
+# Whether findash still runs (during WHAT). When it has ended cleanly — exit status 0 after
+# draining, or SIGTERM/SIGINT before it could: stopped from outside, which happens on a shared
+# machine — it is noted and started again, and the caller repeats its run (status 1). A crash
+# ends the bench.
+server_running() {
     alive "$FINDASH_PID" && return 0
     local status=0
     wait "$FINDASH_PID" || status=$?
     FINDASH_PID=""
+    case $status in
+    0 | 130 | 143)
+        log "WARNING: findash serve ended during $1 (exit status $status): stopped from outside? Starting it again."
+        printf '%s (exit status %s)\n' "$1" "$status" >>"$RES/restarts.txt"
+        start_server
+        return 1
+        ;;
+    esac
     tail -n 20 "$RES/findash.log" >&2
     if ((status > 128)); then
         die "findash serve died during $1: signal $((status - 128)) ($(kill -l $((status - 128)) 2>/dev/null || echo '?'))"
     fi
     die "findash serve exited during $1 with status $status"
+}
+
+# measure NAME TARGET WARMUP_SECONDS CONNECTIONS SCRIPT [wrk args…] URL
+# A warm-up run, then the measured one (MEASURE_SECONDS, default BENCH_DURATION) between two
+# snapshots, with the memory sampler on; repeated once if findash had to be started again.
+# Results: RES/NAME.json (wrk), NAME.txt, NAME.before/.after (+ .metrics), NAME.rss.
+measure() {
+    measure_once "$@" && return 0
+    measure_once "$@" || die "$1: findash serve was stopped twice"
+}
+
+measure_once() {
+    local name=$1 target=$2 warm=$3 seconds=${MEASURE_SECONDS:-$DURATION}
+    shift 3
+    log "$name: ${warm} s warm-up + ${seconds} s, $1 connections, $2, ${*: -1}"
+    if [[ $target == findash ]]; then server_running "the time before $name" || true; fi
+    if ((warm > 0)); then
+        if ! BENCH_RUN=warmup wrk_run "" "$warm" "$@" >"$RES/$name.warmup.txt" 2>&1; then
+            [[ $target == findash ]] && ! server_running "the warm-up of $name" && return 1
+            die "$name: wrk failed in warm-up (see $RES/$name.warmup.txt)"
+        fi
+    fi
+    if [[ $target == findash ]]; then settle; fi
+    snapshot "$RES/$name.before" "$target"
+    start_sampler "$RES/$name.rss" "$target"
+    if ! BENCH_RUN=measure wrk_run "$RES/$name.json" "$seconds" "$@" >"$RES/$name.txt" 2>&1; then
+        stop_sampler
+        [[ $target == findash ]] && ! server_running "$name" && return 1
+        die "$name: wrk failed (see $RES/$name.txt)"
+    fi
+    stop_sampler
+    snapshot "$RES/$name.after" "$target"
+    if [[ $target == findash ]] && ! server_running "$name"; then return 1; fi
+    python3 bench/report.py line "$RES" "$name" || true
 }
 
 # --- phase: build -----------------------------------------------------------------------------
@@ -386,21 +426,8 @@ context db_size "$(psql "$DATABASE_URL" -X -At -c "SELECT pg_size_pretty(pg_data
 
 phase "server + tokens + SQL check"
 PORT=$(random_free_port) || die "no free port"
-(
-    unset RATE_LIMIT_RPS RATE_LIMIT_BURST
-    export HOST=127.0.0.1 PORT ENVIRONMENT=production LOG_LEVEL=${BENCH_LOG_LEVEL:-warning} \
-        DASHBOARD_CACHE_TTL=$CACHE_TTL MAX_CONNECTIONS=$((IDLE + 2000)) DRAIN_TIMEOUT=5
-    exec "$BIN" serve
-) >"$RES/findash.log" 2>&1 &
-FINDASH_PID=$!
 BASE=http://127.0.0.1:$PORT
-for ((i = 0; i < 100; i++)); do
-    curl -sf -o /dev/null --max-time 1 "$BASE/health" && break
-    alive "$FINDASH_PID" || { cat "$RES/findash.log" >&2; die "findash serve exited"; }
-    sleep 0.1
-done
-curl -sf -o /dev/null "$BASE/health" || die "findash did not answer /health on $BASE"
-log "findash serve on $BASE (pid $FINDASH_PID)"
+start_server
 SERVER_WORKERS=${WORKERS:-$(nproc)}
 context server_env "ENVIRONMENT=production WORKERS=$SERVER_WORKERS BLOCKING_THREADS=${BLOCKING_THREADS:-16} DB_POOL_SIZE=${DB_POOL_SIZE:-10} DASHBOARD_CACHE_TTL=$CACHE_TTL MAX_CONNECTIONS=$((IDLE + 2000)) LOG_LEVEL=${BENCH_LOG_LEVEL:-warning}"
 
@@ -555,21 +582,27 @@ measure S2 findash "$WARMUP" "$CONNECTIONS" static.lua "${AUTH[@]}" "$BASE/finan
 measure S5 findash "$WARMUP" "$MANY" static.lua "${AUTH[@]}" "$BASE/financial/dashboard"
 
 # S6: IDLE connections, each after one /health, held open while S2 runs again.
-rss_before_idle=$(rss_kb "$FINDASH_PID")
-context s6_rss_before_kb "$rss_before_idle"
-python3 bench/idle.py 127.0.0.1 "$PORT" "$IDLE" "$RES/idle.ready" >"$RES/idle.out" 2>"$RES/idle.err" &
-IDLE_PID=$!
-for ((i = 0; i < 1500; i++)); do
-    [[ -s $RES/idle.ready ]] && break
-    alive "$IDLE_PID" || die "bench/idle.py exited (see $RES/idle.err)"
-    sleep 0.1
-done
-[[ -s $RES/idle.ready ]] || die "bench/idle.py did not get its connections open in 150 s"
-log "idle connections: $(cat "$RES/idle.ready")"
-context s6_rss_idle_kb "$(rss_kb "$FINDASH_PID")"
-measure S6 findash "$WARMUP" "$CONNECTIONS" static.lua "${AUTH[@]}" "$BASE/financial/dashboard"
-stop_pid "$IDLE_PID" TERM 10
-IDLE_PID=""
+s6() {
+    local i
+    rm -f "$RES/idle.ready"
+    context s6_rss_before_kb "$(rss_kb "$FINDASH_PID")"
+    python3 bench/idle.py 127.0.0.1 "$PORT" "$IDLE" "$RES/idle.ready" >"$RES/idle.out" 2>"$RES/idle.err" &
+    IDLE_PID=$!
+    for ((i = 0; i < 1500; i++)); do
+        [[ -s $RES/idle.ready ]] && break
+        alive "$IDLE_PID" || die "bench/idle.py exited (see $RES/idle.err)"
+        sleep 0.1
+    done
+    [[ -s $RES/idle.ready ]] || die "bench/idle.py did not get its connections open in 150 s"
+    log "idle connections: $(cat "$RES/idle.ready")"
+    context s6_rss_idle_kb "$(rss_kb "$FINDASH_PID")"
+    local ok=0
+    measure_once S6 findash "$WARMUP" "$CONNECTIONS" static.lua "${AUTH[@]}" "$BASE/financial/dashboard" || ok=$?
+    stop_pid "$IDLE_PID" TERM 10
+    IDLE_PID=""
+    return "$ok"
+}
+s6 || s6 || die "S6: findash serve was stopped twice"
 
 export BENCH_TOKENS=$W/tokens.txt BENCH_ZIPF_S=$ZIPF_S
 measure S3 findash "$S3_WARMUP" "$CONNECTIONS" zipf.lua "$BASE/"

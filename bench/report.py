@@ -351,6 +351,8 @@ def write(res, out):
                      f"findash RSS {before:.0f} MB before them, {idle_rss:.0f} MB with them idle "
                      f"({'—' if per is None else f'{per:.1f} KB'} per connection), {fmt_mb(s6.rss_mb)} at most while S2 ran; "
                      f"open descriptors {fmt_int(s6.open_fds)}.")
+    if ctx.get("rss_end_kb"):
+        notes.append(f"findash RSS at the end, its caches holding what S3 and S4 computed: {int(ctx['rss_end_kb']) / 1024:.0f} MB.")
     if verify:
         if verify.get("matched") and len(verify["matched"]) == verify.get("checked"):
             v = f"the floor's statements are byte-for-byte the ones the server ran ({len(verify['matched'])}/{verify['checked']} endpoints, PostgreSQL log)"

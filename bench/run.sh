@@ -14,7 +14,8 @@
 #   BENCH_TENANTS=2000 BENCH_TRANSACTIONS=5000000 BENCH_SEED=42   data (reseeded when changed)
 #   BENCH_RESEED=1            seed again even if .local/bench holds these parameters
 #   BENCH_DURATION=5          seconds measured per scenario (integer)
-#   BENCH_WARMUP=2            seconds of warm-up before each (S3: BENCH_S3_WARMUP, default 3×)
+#   BENCH_WARMUP=2            seconds of warm-up before each (S3: BENCH_S3_WARMUP, default
+#                             max(3 × BENCH_WARMUP, 10): the cache fills over many tenants)
 #   BENCH_FLOOR_DURATION=3    seconds per floor query other than the full dashboard's
 #   BENCH_S4_DURATION=2×BENCH_DURATION   S4 and the full dashboard's floor (few slow requests)
 #   BENCH_THREADS=2 BENCH_CONNECTIONS=64    wrk threads and connections (S1, S2, S3, S6)
@@ -39,7 +40,7 @@ TRANSACTIONS=${BENCH_TRANSACTIONS:-5000000}
 SEED=${BENCH_SEED:-42}
 DURATION=${BENCH_DURATION:-5}
 WARMUP=${BENCH_WARMUP:-2}
-S3_WARMUP=${BENCH_S3_WARMUP:-$((3 * WARMUP))}
+S3_WARMUP=${BENCH_S3_WARMUP:-$((3 * WARMUP > 10 ? 3 * WARMUP : 10))}
 FLOOR_DURATION=${BENCH_FLOOR_DURATION:-3}
 S4_DURATION=${BENCH_S4_DURATION:-$((2 * DURATION))}
 THREADS=${BENCH_THREADS:-2}
@@ -55,10 +56,10 @@ WRK_TIMEOUT=10  # seconds before wrk counts a request as timed out
 
 for knob in TENANTS TRANSACTIONS SEED DURATION WARMUP S3_WARMUP FLOOR_DURATION S4_DURATION THREADS CONNECTIONS \
     S4_CONNECTIONS MANY IDLE CACHE_TTL; do
-    [[ ${!knob} =~ ^[0-9]+$ ]] || { echo "bench: BENCH_$knob must be a whole number (got '${!knob}')" >&2; exit 2; }
+    [[ ${!knob} =~ ^[0-9]+$ ]] || { echo "bench: $knob (a BENCH_… setting) must be a whole number, not '${!knob}'" >&2; exit 2; }
 done
-((DURATION >= 1 && FLOOR_DURATION >= 1 && S4_DURATION >= 1 && THREADS >= 1 && CONNECTIONS >= 1 && S4_CONNECTIONS >= 1)) \
-    || { echo "bench: durations, threads and connections must be at least 1" >&2; exit 2; }
+((TENANTS >= 1 && TRANSACTIONS >= 1 && DURATION >= 1 && FLOOR_DURATION >= 1 && S4_DURATION >= 1 && THREADS >= 1 && CONNECTIONS >= 1 && S4_CONNECTIONS >= 1)) \
+    || { echo "bench: tenants, transactions, durations, threads and connections must be at least 1" >&2; exit 2; }
 
 SVC=$ROOT/.local/bench        # services.sh's directory: only what services.sh allows in it
 W=$ROOT/.local/bench-work     # everything else this script makes
@@ -66,6 +67,8 @@ STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RES=$W/results/$STAMP
 LUA=$ROOT/bench/lua
 mkdir -p "$W" "$RES"
+# Raw results of the last 20 runs are kept.
+find "$W/results" -mindepth 1 -maxdepth 1 -type d | sort | head -n -20 | xargs -r rm -rf --
 
 log() { printf '[bench] %s\n' "$*"; }
 die() { printf '[bench] error: %s\n' "$*" >&2; exit 1; }
@@ -387,8 +390,9 @@ else
     # Another parameter set's tenants would stay behind a re-seed: start from empty tables.
     psql "$DATABASE_URL" -X -q -v ON_ERROR_STOP=1 -c "TRUNCATE transactions, budgets, accounts"
     log "findash seed --tenants $TENANTS --transactions $TRANSACTIONS --seed $SEED"
+    seed_day=$(date -u +%F)  # the seeder's "today": its history ends on this day
     "$BIN" seed --tenants "$TENANTS" --transactions "$TRANSACTIONS" --seed "$SEED"
-    printf '%s\nday=%s\n' "$wanted" "$(date -u +%F)" >"$SVC/seeded"
+    printf '%s\nday=%s\n' "$wanted" "$seed_day" >"$SVC/seeded"
 fi
 SEED_DAY=$(sed -n 's/^day=//p' "$SVC/seeded")
 [[ $SEED_DAY =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$ ]] || die "bad marker $SVC/seeded: BENCH_RESEED=1 to seed again"

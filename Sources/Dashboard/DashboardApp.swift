@@ -109,8 +109,10 @@ public final class DashboardApp: HTTPApplication {
         }
     }
 
-    public func errorResponse(status: Int, reason: String) -> HTTPServerResponse {
-        problem(Problem(status: status, detail: Self.protocolErrorDetail(status)), requestID: RequestID.make())
+    public func errorResponse(status: Int, reason: String, requestBytes: ArraySlice<UInt8>) -> HTTPServerResponse {
+        // The client's id is echoed when it is readable and valid even in a rejected request.
+        let requestID = RequestID.resolve(rawHeaderValue("x-request-id", in: requestBytes))
+        return problem(Problem(status: status, detail: Self.protocolErrorDetail(status)), requestID: requestID)
     }
 
     // MARK: Dashboard

@@ -52,5 +52,35 @@ public protocol HTTPApplication: Sendable {
     /// Routes a complete request (its body already read and discarded).
     func handle(_ head: HTTPRequestHead, connection: HTTPConnectionInfo) -> HTTPHandlerResult
     /// The response for a request the parser rejected; the server closes the connection after it.
-    func errorResponse(status: Int, reason: String) -> HTTPServerResponse
+    /// `requestBytes` is the start of the rejected request as received (at most 32 KiB), for
+    /// best-effort use such as echoing a valid `X-Request-ID`; it may be malformed in any way.
+    func errorResponse(status: Int, reason: String, requestBytes: ArraySlice<UInt8>) -> HTTPServerResponse
+}
+
+/// Finds the value of a header in raw, possibly malformed request bytes: the first line that
+/// starts with `name:` (ASCII case-insensitive), up to CR or LF, trimmed. For best-effort
+/// uses only (the parser rejected these bytes).
+public func rawHeaderValue(_ name: String, in bytes: ArraySlice<UInt8>) -> String? {
+    let wanted = Array(name.lowercased().utf8) + [UInt8(ascii: ":")]
+    var lineStart = bytes.startIndex
+    while lineStart < bytes.endIndex {
+        var lineEnd = lineStart
+        while lineEnd < bytes.endIndex && bytes[lineEnd] != 10 && bytes[lineEnd] != 13 { lineEnd += 1 }
+        if lineEnd - lineStart > wanted.count {
+            var matches = true
+            for i in 0..<wanted.count {
+                var b = bytes[lineStart + i]
+                if b >= 0x41 && b <= 0x5A { b += 0x20 }
+                if b != wanted[i] { matches = false; break }
+            }
+            if matches {
+                var value = bytes[(lineStart + wanted.count)..<lineEnd]
+                while let f = value.first, f == 0x20 || f == 0x09 { value = value.dropFirst() }
+                while let l = value.last, l == 0x20 || l == 0x09 { value = value.dropLast() }
+                return String(decoding: value, as: UTF8.self)
+            }
+        }
+        lineStart = lineEnd + 1
+    }
+    return nil
 }

@@ -291,7 +291,9 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func respondToProtocolError(status: Int, reason: String, conn: Connection) {
-        var response = app.errorResponse(status: status, reason: reason)
+        let start = min(conn.inStart, conn.inbound.count)
+        let requestBytes = conn.inbound[start..<min(conn.inbound.count, start + 32_768)]
+        var response = app.errorResponse(status: status, reason: reason, requestBytes: requestBytes)
         response.closeConnection = true
         encode(response, keepAlive: false, omitBody: conn.head?.method == .head, into: conn)
         conn.closeAfterWrite = true

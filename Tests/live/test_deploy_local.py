@@ -91,8 +91,15 @@ class Deployment:
 
     def version(self):
         status, _, body = support.get_json(self.url, "/health/dashboard")
-        assert status == 200, body
+        assert status == 200, "GET %s/health/dashboard: %s %s\n%s" % (self.url, status, body, self.logs())
         return body["version"]
+
+    def logs(self):
+        """Every log of the deployment (`ci/deploy.sh staging --logs`), for failure messages."""
+        proc = self.run(DEPLOY, "staging", "--status", timeout=60)
+        logs = self.run(DEPLOY, "staging", "--logs", "15", timeout=60)
+        return "--- ci/deploy.sh staging --status\n%s%s\n--- ci/deploy.sh staging --logs 15\n%s%s" % (
+            proc.stdout, proc.stderr, logs.stdout[-8000:], logs.stderr[-2000:])
 
     def replicas(self, colour):
         """[(index, port, pid, start)] of a colour, as ci/deploy.sh recorded them."""
@@ -118,6 +125,15 @@ def _alive(pid):
 def _explain(proc):
     return "exit %s after %.1f s\n--- stdout\n%s\n--- stderr\n%s" % (
         proc.returncode, proc.seconds, proc.stdout[-6000:], proc.stderr[-10000:])
+
+
+@pytest.fixture(autouse=True)
+def _deployment_logs_on_failure(request):
+    """When a test of this file fails, print the deployment's status and logs."""
+    yield
+    rep = getattr(request.node, "rep_call", None)
+    if rep is not None and rep.failed and "staging" in request.fixturenames:
+        print(request.getfixturevalue("staging").logs())
 
 
 @pytest.fixture(scope="module")

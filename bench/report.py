@@ -161,6 +161,10 @@ class Run:
         self.ok = True
 
 
+def fmt_rps(x):
+    return "—" if x is None else f"{x:,.0f}" if x >= 100 else f"{x:.1f}" if x >= 1 else f"{x:.2f}"
+
+
 def fmt_int(x):
     return "—" if x is None else f"{x:,.0f}"
 
@@ -193,7 +197,7 @@ def line(res, name):
         print(f"[bench]   {name}: {run.rps:,.1f} tx/s, statement mean {fmt_ms(run.stmt_ms)}, tx p50 {fmt_ms(run.p50_ms)}, "
               f"p99 {fmt_ms(run.p99_ms)}, failed {run.errors}, PostgreSQL CPU {fmt_us(run.db_cpu_us)} µs/tx")
     else:
-        print(f"[bench]   {name}: {run.rps:,.0f} req/s, p50 {fmt_ms(run.p50_ms)}, p99 {fmt_ms(run.p99_ms)}, "
+        print(f"[bench]   {name}: {fmt_rps(run.rps)} req/s, p50 {fmt_ms(run.p50_ms)}, p99 {fmt_ms(run.p99_ms)}, "
               f"errors {run.errors}{' ' + json.dumps(run.error_detail) if run.errors else ''}, "
               f"CPU {fmt_us(run.cpu_us)} µs/req, RSS {fmt_mb(run.rss_mb)}{extra}")
 
@@ -244,7 +248,7 @@ def write(res, out):
             return
         ratio_cell = "—" if ratio_value is None else f"{ratio_value:.2f}× {ref_text}"
         errors = f"{r.errors:,}" if not r.errors else f"**{r.errors:,}** " + ", ".join(f"{k} {v:,}" for k, v in r.error_detail.items())
-        rows.append(f"| {label} | {r.rps:,.0f} | {fmt_ms(r.p50_ms)} | {fmt_ms(r.p99_ms)} | {errors} | {fmt_mb(r.rss_mb)} | "
+        rows.append(f"| {label} | {fmt_rps(r.rps)} | {fmt_ms(r.p50_ms)} | {fmt_ms(r.p99_ms)} | {errors} | {fmt_mb(r.rss_mb)} | "
                     f"{fmt_us(r.cpu_us)} | {ratio_cell} | {goal_text} |")
 
     def mark(ok):
@@ -304,7 +308,7 @@ def write(res, out):
         r = get(name)
         if not r:
             continue
-        refs.append(f"| {label} | {r.rps:,.0f} | {fmt_ms(r.p50_ms)} | {fmt_ms(r.p99_ms)} | {r.errors:,} | "
+        refs.append(f"| {label} | {fmt_rps(r.rps)} | {fmt_ms(r.p50_ms)} | {fmt_ms(r.p99_ms)} | {r.errors:,} | "
                     f"{fmt_mb(r.rss_mb)} | {fmt_us(r.cpu_us)} |")
 
     floors = []
@@ -313,20 +317,26 @@ def write(res, out):
             r = get(f"F-{endpoint}-{who}")
             if not r:
                 continue
-            floors.append(f"| `{endpoint}` | {who} | {r.rps:,.1f} | {fmt_ms(r.stmt_ms)} | {fmt_ms(r.p50_ms)} | "
+            floors.append(f"| `{endpoint}` | {who} | {fmt_rps(r.rps)} | {fmt_ms(r.stmt_ms)} | {fmt_ms(r.p50_ms)} | "
                           f"{fmt_ms(r.p99_ms)} | {r.errors:,} | {fmt_us(r.db_cpu_us)} |")
         r = get(f"F-dashboard-{who}-rls")
         if r:
-            floors.append(f"| `dashboard` as run: `findash_reader`, tenant context first | {who} | {r.rps:,.1f} | {fmt_ms(r.stmt_ms)} | "
+            floors.append(f"| `dashboard` as run: `findash_reader`, tenant context first | {who} | {fmt_rps(r.rps)} | {fmt_ms(r.stmt_ms)} | "
                           f"{fmt_ms(r.p50_ms)} | {fmt_ms(r.p99_ms)} | {r.errors:,} | {fmt_us(r.db_cpu_us)} |")
 
     notes = []
     if s3:
         m = s3.metrics
+        cold = ""
+        m0, m1 = metrics(f"{res}/S3.start.metrics"), metrics(f"{res}/S3.before.metrics")
+        ch = m1.get("dashboard_cache_hits_total", 0) - m0.get("dashboard_cache_hits_total", 0)
+        cm = m1.get("dashboard_cache_misses_total", 0) - m0.get("dashboard_cache_misses_total", 0)
+        if m0 and ch + cm > 0:
+            cold = f" (during the warm-up itself, from a cold cache: {100 * ch / (ch + cm):.1f} %, {cm:,.0f} misses)"
         notes.append(f"S3: {m.get('dashboard_cache_hits_total', 0):,.0f} hits, {m.get('dashboard_cache_misses_total', 0):,.0f} misses, "
                      f"{m.get('dashboard_db_computations_total', 0):,.0f} statements during the measured {ctx.get('duration')} s, "
                      f"after a {ctx.get('s3_warmup')} s warm-up (cache TTL {ctx.get('server_env', '').split('DASHBOARD_CACHE_TTL=')[-1].split()[0] if 'DASHBOARD_CACHE_TTL=' in ctx.get('server_env', '') else '?'} s); "
-                     f"PostgreSQL CPU {fmt_us(s3.db_cpu_us)} µs/request.")
+                     f"PostgreSQL CPU {fmt_us(s3.db_cpu_us)} µs/request{cold}.")
     for who in ("heavy", "median"):
         s4, f4, f4r = get(f"S4-{who}"), get(f"F-dashboard-{who}"), get(f"F-dashboard-{who}-rls")
         if not s4:

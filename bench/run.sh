@@ -15,7 +15,7 @@
 #   BENCH_RESEED=1            seed again even if .local/bench holds these parameters
 #   BENCH_DURATION=5          seconds measured per scenario (integer)
 #   BENCH_WARMUP=2            seconds of warm-up before each (S3: BENCH_S3_WARMUP, default
-#                             max(3 × BENCH_WARMUP, 10): the cache fills over many tenants)
+#                             max(3 × BENCH_WARMUP, 20): the cache fills over many tenants)
 #   BENCH_FLOOR_DURATION=3    seconds per floor query other than the full dashboard's
 #   BENCH_S4_DURATION=2×BENCH_DURATION   S4 and the full dashboard's floor (few slow requests)
 #   BENCH_THREADS=2 BENCH_CONNECTIONS=64    wrk threads and connections (S1, S2, S3, S6)
@@ -26,6 +26,8 @@
 #   BENCH_SKIP_BUILD=1        use the release binary as it is (no swift build)
 #   BENCH_OUT=docs/performance.md   where the results section is written
 #   BENCH_KEEP_SERVICES=1     leave PostgreSQL and memcached running afterwards
+#   BENCH_SERVICES_DIR=.local/bench   their directory: give quick runs on other data sizes
+#                             their own (.local/bench-small) to keep the full data seeded
 # Server settings (WORKERS, BLOCKING_THREADS, DB_POOL_SIZE, …) pass through from the
 # environment; the bench sets ENVIRONMENT=production, LOG_LEVEL=warning,
 # DASHBOARD_CACHE_TTL=600 and MAX_CONNECTIONS=BENCH_IDLE_CONNECTIONS+2000 (S6 holds 10,000
@@ -40,7 +42,7 @@ TRANSACTIONS=${BENCH_TRANSACTIONS:-5000000}
 SEED=${BENCH_SEED:-42}
 DURATION=${BENCH_DURATION:-5}
 WARMUP=${BENCH_WARMUP:-2}
-S3_WARMUP=${BENCH_S3_WARMUP:-$((3 * WARMUP > 10 ? 3 * WARMUP : 10))}
+S3_WARMUP=${BENCH_S3_WARMUP:-$((3 * WARMUP > 20 ? 3 * WARMUP : 20))}
 FLOOR_DURATION=${BENCH_FLOOR_DURATION:-3}
 S4_DURATION=${BENCH_S4_DURATION:-$((2 * DURATION))}
 THREADS=${BENCH_THREADS:-2}
@@ -61,7 +63,10 @@ done
 ((TENANTS >= 1 && TRANSACTIONS >= 1 && DURATION >= 1 && FLOOR_DURATION >= 1 && S4_DURATION >= 1 && THREADS >= 1 && CONNECTIONS >= 1 && S4_CONNECTIONS >= 1)) \
     || { echo "bench: tenants, transactions, durations, threads and connections must be at least 1" >&2; exit 2; }
 
-SVC=$ROOT/.local/bench        # services.sh's directory: only what services.sh allows in it
+# services.sh's directory (only what services.sh allows in it): PostgreSQL, memcached, the
+# seed marker and the JWT secret.
+SVC=${BENCH_SERVICES_DIR:-$ROOT/.local/bench}
+[[ $SVC == /* ]] || SVC=$ROOT/$SVC
 W=$ROOT/.local/bench-work     # everything else this script makes
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RES=$W/results/$STAMP
@@ -609,6 +614,8 @@ s6() {
 s6 || s6 || die "S6: findash serve was stopped twice"
 
 export BENCH_TOKENS=$W/tokens.txt BENCH_ZIPF_S=$ZIPF_S
+# The cache is cold for most tenants here: the warm-up's own hit ratio is reported too.
+curl -s --max-time 5 "$BASE/metrics" >"$RES/S3.start.metrics" || true
 measure S3 findash "$S3_WARMUP" "$CONNECTIONS" zipf.lua "$BASE/"
 
 phase "S4 + full-dashboard floor"

@@ -278,7 +278,7 @@ def level3():
         else:
             out("FAIL", "%s/financial/dashboard/summary: %s %s" % (url, s, body[:200]))
     out("summary", "database and cache up%s, dashboard read ok" % (
-        " on %d replicas and the balancer" % len(REPLICAS) if REPLICAS else ""))
+        " on %d replica(s) and the balancer" % len(REPLICAS) if REPLICAS else ""))
 
 
 # ---------------------------------------------------------------------------- L4

@@ -51,7 +51,8 @@ enum Sockets {
             }
         }
         guard rc == 0 else { return "" }
-        var text = String(cString: host)
+        let length = host.firstIndex(of: 0) ?? host.count
+        var text = String(decoding: host[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
         if text.hasPrefix("::ffff:") { text.removeFirst(7) }  // IPv4-mapped
         return text
     }

@@ -304,7 +304,7 @@ def test_staging_deploys_two_replicas_behind_nginx_and_validates_at_every_level(
     assert re.search(r"^verdict: PASS \(7 passed, 0 skipped", proc.stdout, re.M), proc.stdout
     # What each level says it checked.
     assert "2 replica(s) run" in levels["L2"].group(4)
-    assert "on 2 replicas and the balancer" in levels["L3"].group(4)
+    assert "on 2 replica(s) and the balancer" in levels["L3"].group(4)
     assert "documented endpoints answered as documented" in levels["L4"].group(4)
     assert "tenant isolation and freshness" in levels["L5"].group(4) and "on 3 target(s)" in levels["L5"].group(4)
     assert "p99" in levels["L6"].group(4)

@@ -32,6 +32,8 @@ Blocks that are not run, each reported as a skip with its reason (`pytest -rs`):
   `<!-- docs-test: skip: REASON -->` (Docker-only blocks);
 - elsewhere, the SKIP table below: long-running commands (`make run`, `make test`,
   `make bench`) and the README's command synopsis (placeholders, not commands).
+A block that would run `make run`, `make test`, `make bench` or `docker` without being named
+either way fails (it is never run).
 """
 
 import glob
@@ -176,6 +178,12 @@ def docs_env(tmp_path_factory, live_log_dir):
 def test_doc_block_runs(docs_env, rel, line, body, reason):
     if reason:
         pytest.skip("%s:%d not run: %s" % (rel, line, reason))
+    # A safety net for blocks the table or a marker should name but does not (say the README's
+    # first line changed): never start `make run` / `make test` / `make bench` or Docker here.
+    unsafe = re.search(r"^\s*(?:[A-Z_]+=\S*\s+)*(make (?:run|test|bench)\b|docker\b)", body, re.M)
+    if unsafe:
+        pytest.fail("%s:%d runs `%s`, which this test never runs: add the block to SKIP (or a "
+                    "`<!-- docs-test: skip: REASON -->` line before it) with the reason" % (rel, line, unsafe.group(1)))
     script = FIXED_URL_RE.sub(docs_env["env"]["BASE_URL"], body)
     proc = subprocess.run(["bash", "-e", "-c", script], cwd=docs_env["cwd"], env=docs_env["env"],
                           capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)

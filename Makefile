@@ -57,6 +57,9 @@ clean:
 	for dir in .local/*/; do \
 	    [[ -e "$$dir/.lock" ]] && scripts/services.sh destroy "$$dir" || true; \
 	done
+	@shopt -s nullglob; for dir in .local/deploy/*/; do \
+	    [[ -f "$$dir/.findash-deploy" ]] && DEPLOY_STATE_DIR="$$dir" ci/deploy.sh "$$(basename "$$dir")" --stop || true; \
+	done
 	rm -rf .build .local
 
 fuzz: deps

@@ -55,9 +55,6 @@ DEPLOY = os.path.join(ROOT, "ci", "deploy.sh")
 SKIP = {
     ("README.md", "make run    # install what is missing, build, start PostgreSQL + memcached, migrate,"):
         "long-running: `make run` serves until Ctrl-C, and `make test` is this very suite",
-    ("README.md", "findash serve                     # serve the API; settings from the environment (below)"):
-        "a synopsis with placeholders ([--tenants N], [--ttl S]), not commands; every subcommand runs "
-        "in other blocks and in the live tests",
     ("docs/performance.md", "make bench                                        # the full run: 2,000 tenants, 5,000,000 transactions"):
         "long-running: the benchmark (minutes, millions of rows)",
 }

@@ -119,11 +119,9 @@ class Run:
         failed = re.search(r"number of failed transactions: (\d+)", text)
         self.errors = int(failed.group(1)) if failed else 0
         self.error_detail = {}
-        # Per-statement means (pgbench -r): the dashboard statement and the RLS context
-        # statement count; the date query (\gset) does not.
+        # Per-line means (pgbench -r) of the measured lines, those after the once-per-connection
+        # block (\endif): the dashboard statement and, in the .rls variant, the tenant context.
         self.stmt_ms = 0.0
-        self.date_ms = 0.0
-        # Only the lines after the once-per-connection block (\endif) are measured.
         in_statements = measured = False
         for line in text.splitlines():
             if "statement latencies" in line:
@@ -142,8 +140,6 @@ class Run:
                 continue
             if command.startswith("EXECUTE") or "set_config" in command:
                 self.stmt_ms += latency
-            elif command.startswith("SELECT (':today'"):
-                self.date_ms += latency
         latencies = []
         for path in glob.glob(f"{res}/{name}.pgbench_log*"):
             with open(path) as f:
@@ -155,6 +151,7 @@ class Run:
         latencies.sort()
         self.mean_ms = self.stmt_ms
         self.p50_ms = percentile(latencies, 50) / 1000 if latencies else None
+
         self.p99_ms = percentile(latencies, 99) / 1000 if latencies else None
         self.max_ms = latencies[-1] / 1000 if latencies else None
         self.seconds = None
@@ -194,7 +191,7 @@ def line(res, name):
     if hits is not None and misses is not None and hits + misses > 0:
         extra = f", cache hits {hits:,.0f} / misses {misses:,.0f}"
     if run.kind == "pgbench":
-        print(f"[bench]   {name}: {run.rps:,.1f} tx/s, statement mean {fmt_ms(run.stmt_ms)}, tx p50 {fmt_ms(run.p50_ms)}, "
+        print(f"[bench]   {name}: {fmt_rps(run.rps)} tx/s, mean {fmt_ms(run.stmt_ms)}, p50 {fmt_ms(run.p50_ms)}, "
               f"p99 {fmt_ms(run.p99_ms)}, failed {run.errors}, PostgreSQL CPU {fmt_us(run.db_cpu_us)} µs/tx")
     else:
         print(f"[bench]   {name}: {fmt_rps(run.rps)} req/s, p50 {fmt_ms(run.p50_ms)}, p99 {fmt_ms(run.p99_ms)}, "
@@ -276,8 +273,8 @@ def write(res, out):
 
     for who in ("heavy", "median"):
         s4, f4, f4r = get(f"S4-{who}"), get(f"F-dashboard-{who}"), get(f"F-dashboard-{who}-rls")
-        r4 = ratio(s4 and s4.mean_ms, f4 and f4.stmt_ms)
-        r4r = ratio(s4 and s4.mean_ms, f4r and f4r.stmt_ms)
+        r4 = ratio(s4 and s4.p50_ms, f4 and f4.p50_ms)
+        r4r = ratio(s4 and s4.p50_ms, f4r and f4r.p50_ms)
         ref = "floor" + ("" if r4r is None else f"; {r4r:.2f}× floor as run (RLS)")
         goal = "—"
         if s4 and r4 is not None:
@@ -346,9 +343,11 @@ def write(res, out):
         text = (f"S4 {who} ({ctx.get(who)}): mean {fmt_ms(s4.mean_ms)}, {comp:,.0f} statements for {s4.requests:,} requests "
                 f"(the last may still be running when wrk stops), {hits:,.0f} cache hits; findash CPU {fmt_us(s4.cpu_us)} µs + PostgreSQL CPU {fmt_us(s4.db_cpu_us)} µs per request")
         if f4:
-            text += f"; floor: statement mean {fmt_ms(f4.stmt_ms)}, PostgreSQL CPU {fmt_us(f4.db_cpu_us)} µs"
+            text += (f"; floor: statement mean {fmt_ms(f4.stmt_ms)} ({ratio(s4.mean_ms, f4.stmt_ms):.2f}× of it), "
+                     f"PostgreSQL CPU {fmt_us(f4.db_cpu_us)} µs")
         if f4r:
-            text += (f"; as the server runs it: {fmt_ms(f4r.stmt_ms)}, PostgreSQL CPU {fmt_us(f4r.db_cpu_us)} µs")
+            text += (f"; as the server runs it: {fmt_ms(f4r.stmt_ms)} ({ratio(s4.mean_ms, f4r.stmt_ms):.2f}×), "
+                     f"PostgreSQL CPU {fmt_us(f4r.db_cpu_us)} µs")
         notes.append(text + ".")
     if s6:
         before = int(ctx.get("s6_rss_before_kb", "0")) / 1024
@@ -395,7 +394,8 @@ def write(res, out):
         f"load average {ctx.get('loadavg_start', '?')} at the start, {ctx.get('loadavg_end', '?')} at the end (shared machine)",
         f"- data: {int(ctx.get('tenants', '0')):,} tenants, {int(ctx.get('transactions', '0')):,} transactions (seed {ctx.get('seed')}, "
         f"through {ctx.get('seed_day')}; database {ctx.get('db_size', '?')}); heavy tenant {ctx.get('heavy')} with "
-        f"{int(ctx.get('heavy_n', '0')):,}, median tenant {ctx.get('median')} with {int(ctx.get('median_n', '0')):,}",
+        f"{int(ctx.get('heavy_n', '0')):,}, median tenant {ctx.get('median')} with {int(ctx.get('median_n', '0')):,}; "
+        f"S2, S3, S5, S6 ask for {ctx.get('period', 'this month so far')}",
         f"- client: wrk {ctx.get('wrk', '?')}, {ctx.get('threads')} threads, {ctx.get('warmup')} s warm-up + "
         f"{ctx.get('duration')} s measured per row (S3: {ctx.get('s3_warmup')} s warm-up; S4: {ctx.get('s4_duration')} s); server: {ctx.get('server_env', '?')}, memcached + in-process cache; "
         f"PostgreSQL {ctx.get('postgres', '?')}, {ctx.get('nginx', 'nginx')}",
@@ -406,9 +406,10 @@ def write(res, out):
         "",
         "RSS: the largest resident memory sampled during the measured run. CPU: the server process's "
         "user + system time over the measured run ÷ requests (PostgreSQL's and wrk's not included; S4's is in the notes). "
-        "S4's ratios are its mean latency ÷ the floor's mean statement latency at the same concurrency: the SQL alone "
-        "(the goal's reference), and the SQL as the server runs it (as `findash_reader` under row-level security, "
-        "after its tenant-context statement).",
+        "S4's ratios are its median latency ÷ the floor statement's median at the same concurrency (medians: a busy "
+        "machine's stalls move the means), first for the SQL alone (the goal's reference), then for the SQL as the "
+        "server runs it (as `findash_reader` under row-level security, after its tenant-context statement); "
+        "the notes compare the means.",
         "",
         f"Ceiling — nginx, {ctx.get('nproc')} workers (as many as findash's loops), static file, same wrk command:",
         "",
@@ -421,12 +422,13 @@ def write(res, out):
         f"{ctx.get('span')}-day windows drawn like S4's ({ctx.get('s4_duration')} s for `dashboard`, right after its S4 run; "
         f"{ctx.get('floor_duration')} s for the others):",
         "",
-        "| statement | tenant | tx/s | statement mean | tx p50 | tx p99 | failed | PostgreSQL CPU µs/tx |",
+        "| statement | tenant | tx/s | mean | p50 | p99 | failed | PostgreSQL CPU µs/tx |",
         "|---|---|---:|---:|---:|---:|---:|---:|",
         *floors,
         "",
-        "(tx p50 / p99 include the small query that draws each transaction's dates; the statement mean does not. "
-        "Each pgbench connection's first five executions get custom plans, later ones PostgreSQL's generic plan, as in the server.)",
+        "(Each pgbench connection first prepares the statement and executes it five times, unmeasured: PostgreSQL "
+        "plans the first five executions for their values, and may then settle on a generic plan, as it does on the "
+        "server's long-lived connections.)",
         "",
         *[f"- {n}" for n in notes],
         "",

@@ -1,8 +1,9 @@
 -- S3: all five dashboard endpoints over many tenants, tenants drawn with Zipf popularity
 -- (weight 1/rank^s, rank 1 = the first line of $BENCH_TOKENS, the largest tenant), endpoints
--- uniformly. Default parameters (this month so far), as a dashboard page would ask.
+-- uniformly, all for the same period (this month so far, as a dashboard page would ask).
 --   BENCH_TOKENS  file of tokens, one per line, most popular first
 --   BENCH_ZIPF_S  exponent s (default 1.0)
+--   BENCH_QUERY   the query string, "?from=…&to=…" (default none: the server's defaults)
 dofile(os.getenv("BENCH_LUA_DIR") .. "/common.lua")
 
 local paths = {
@@ -16,6 +17,8 @@ local headers = {}
 local cdf = {}
 
 function init(args)
+   local query = os.getenv("BENCH_QUERY") or ""
+   for i = 1, #paths do paths[i] = paths[i] .. query end
    math.randomseed(7919 * ((thread_index or 0) + 1))
    for line in io.lines(os.getenv("BENCH_TOKENS")) do
       if line ~= "" then headers[#headers + 1] = { Authorization = "Bearer " .. line } end

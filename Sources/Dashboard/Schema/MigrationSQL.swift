@@ -157,8 +157,9 @@ enum MigrationSQL {
         """
         ALTER TABLE \(table) ENABLE ROW LEVEL SECURITY;
         CREATE POLICY findash_reader_tenant ON \(table) FOR SELECT TO findash_reader
-            USING (tenant_type = current_setting('findash.tenant_type', true)
-                   AND tenant_id = current_setting('findash.tenant_id', true));
+            -- Sub-selects: evaluated once per statement (InitPlans), not once per row.
+            USING (tenant_type = (SELECT current_setting('findash.tenant_type', true))
+                   AND tenant_id = (SELECT current_setting('findash.tenant_id', true)));
         CREATE POLICY findash_other_roles ON \(table)
             USING (current_user <> 'findash_reader') WITH CHECK (current_user <> 'findash_reader');
         """

@@ -23,8 +23,9 @@ public final class DashboardService: Sendable {
                         deadline: Int64, timing: inout (db: Int64, encode: Int64)) throws(PQError) -> [UInt8] {
         let start = MonotonicNow.nanoseconds()
         func remaining() -> Double { Double(deadline - MonotonicNow.nanoseconds()) / 1e9 }
-        // Queued too long behind other work: answer now rather than late.
-        guard remaining() > 0.05 else { throw .timeout }
+        // Queued too long behind other work: answer now rather than late ("busy", not
+        // "database down": the database may be fine).
+        guard remaining() > 0.05 else { throw .poolTimeout }
         // Constant SQL text (see DashboardSQL); every value travels as a bind parameter.
         let query = PQQuery(unsafeSQL: Self.statements[endpoint]!, params: [
             tenant.type, tenant.id, p.from.description, p.to.description, p.asOf.description,

@@ -9,6 +9,7 @@ public final class HealthChecker: Sendable {
     public typealias Completion = @Sendable (_ status: Int, _ body: [UInt8]) -> Void
 
     private let conninfo: String
+    private let sessionSettings: [(String, String)]
     private let shared: (any SharedResponseCache)?
     private let settings: DashboardSettings
     private let runner: JobRunner
@@ -22,8 +23,12 @@ public final class HealthChecker: Sendable {
     private let rounds = Mutex(Rounds())
 
     /// - Parameter runner: a pool of its own (one thread), never the dashboard's workers.
-    public init(conninfo: String, shared: (any SharedResponseCache)?, settings: DashboardSettings, runner: @escaping JobRunner) {
+    /// - Parameter sessionSettings: the dashboard pool's session settings (its role included), so
+    ///   a database the dashboard cannot use does not look healthy.
+    public init(conninfo: String, sessionSettings: [(String, String)] = [], shared: (any SharedResponseCache)?,
+                settings: DashboardSettings, runner: @escaping JobRunner) {
         self.conninfo = conninfo
+        self.sessionSettings = sessionSettings
         self.shared = shared
         self.settings = settings
         self.runner = runner
@@ -97,7 +102,7 @@ public final class HealthChecker: Sendable {
         let deadline = MonotonicNow.nanoseconds() + 1_500_000_000
         return connection.withLock { slot in
             if slot == nil || slot!.isBroken {
-                slot = try? PQConnection(conninfo: conninfo, timeoutSeconds: 1.0)
+                slot = try? PQConnection(conninfo: conninfo, timeoutSeconds: 1.0, settings: sessionSettings)
             }
             guard let conn = slot else { return false }
             let remaining = Double(deadline - MonotonicNow.nanoseconds()) / 1e9

@@ -33,7 +33,10 @@ public enum Commands {
         switch command {
         case "serve":
             if wantsHelp { print(ServeCommand.help); return 0 }
-            return ServeCommand.run(environment: env)
+            let status = ServeCommand.run(environment: env)
+            // Leave without atexit handlers: a helper thread may still be inside libpq/OpenSSL
+            // (a LISTEN reconnect), and their cleanup racing it can crash a clean shutdown.
+            _exit(status)
         case "migrate":
             if wantsHelp { print("Usage: findash migrate\n\nApplies pending schema migrations to DATABASE_URL; safe to run twice or from two replicas at once."); return 0 }
             return migrate(env)

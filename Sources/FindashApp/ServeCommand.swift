@@ -61,6 +61,8 @@ enum ServeCommand {
         let workers = WorkerPool(threads: config.blockingThreads, name: "worker")
         let healthWorker = WorkerPool(threads: 1, name: "health")
         let runner: JobRunner = { workers.submit($0) }
+        let sessionSettings = [("work_mem", "32MB"), ("plan_cache_mode", "force_custom_plan")]
+            + (config.readerRole.map { [("role", $0)] } ?? [])
         let pool = PQPool(conninfo: config.databaseURL, size: config.databasePoolSize, connectTimeoutSeconds: 2,
                           acquireTimeoutSeconds: config.statementTimeout, statementTimeoutSeconds: config.statementTimeout,
                           // work_mem: enough for the day-grouped period rows of a large tenant to
@@ -68,8 +70,7 @@ enum ServeCommand {
                           // rows). Custom plans: after five runs PostgreSQL would switch a prepared
                           // statement to a generic plan, 10–40× slower for a large tenant (bench,
                           // 5M rows); planning costs 2–4 ms, far less.
-                          settings: [("work_mem", "32MB"), ("plan_cache_mode", "force_custom_plan")]
-                              + (config.readerRole.map { [("role", $0)] } ?? []))
+                          settings: sessionSettings)
         let metrics = Metrics()
         var shared: MemcachedResponseCache?
         if !config.memcachedServers.isEmpty {
@@ -98,7 +99,8 @@ enum ServeCommand {
             settings: settings,
             authenticator: TenantAuthenticator(verifier: verifier),
             service: DashboardService(pool: pool, queryTimeout: config.statementTimeout + 1),
-            health: HealthChecker(conninfo: config.databaseURL, shared: shared, settings: settings, runner: { healthWorker.submit($0) }),
+            health: HealthChecker(conninfo: config.databaseURL, sessionSettings: sessionSettings, shared: shared, settings: settings,
+                                  runner: { healthWorker.submit($0) }),
             runner: runner,
             localCacheBytes: shared == nil ? 256 << 20 : 64 << 20,
             shared: shared,
@@ -120,7 +122,8 @@ enum ServeCommand {
                 servers.append(try HTTPServer(configuration: metricsServer, application: MetricsApp(metrics: metrics)))
             }
         } catch {
-            printError("findash: cannot listen on HOST=\(config.server.host) PORT=\(config.server.port): \(error)")
+            let which = servers.isEmpty ? "PORT=\(config.server.port)" : "METRICS_PORT=\(config.metricsPort ?? 0)"
+            printError("findash: cannot listen on HOST=\(config.server.host) \(which): \(error)")
             return 1
         }
         metrics.addGauges { [connections = server.connections] in

@@ -97,3 +97,17 @@ def test_server_answers_through_the_reader_role(findash, get_json, two_tenants):
                                    make_token("user", tid))
         assert status == 200, body
         assert body["transactions_count"] == expected
+
+
+def test_a_custom_reader_role_granted_findash_reader_is_walled_too(psql, two_tenants):
+    a, b = two_tenants
+    role = "rls_custom_reader_%s" % uuid.uuid4().hex[:8]
+    psql("CREATE ROLE %s NOLOGIN; GRANT findash_reader TO %s; GRANT %s TO CURRENT_USER" % (role, role, role))
+    try:
+        out = psql("SET ROLE %s; SELECT set_config('findash.tenant_type', 'user', false), "
+                   "set_config('findash.tenant_id', '%s', false); SELECT count(*) FROM transactions" % (role, b))
+        assert out.splitlines()[-1] == "5"
+        out = psql("SET ROLE %s; SELECT count(*) FROM accounts" % role)
+        assert out.splitlines()[-1] == "0"
+    finally:
+        psql("DROP ROLE %s" % role)

@@ -157,11 +157,27 @@ enum MigrationSQL {
         """
         ALTER TABLE \(table) ENABLE ROW LEVEL SECURITY;
         CREATE POLICY findash_reader_tenant ON \(table) FOR SELECT TO findash_reader
-            -- Sub-selects: evaluated once per statement (InitPlans), not once per row.
-            USING (tenant_type = (SELECT current_setting('findash.tenant_type', true))
-                   AND tenant_id = (SELECT current_setting('findash.tenant_id', true)));
+            USING (tenant_type = current_setting('findash.tenant_type', true)
+                   AND tenant_id = current_setting('findash.tenant_id', true));
         CREATE POLICY findash_other_roles ON \(table)
             USING (current_user <> 'findash_reader') WITH CHECK (current_user <> 'findash_reader');
         """
     }
+
+    /// The policies of migration 4, cheaper and wider: the settings are read once per statement
+    /// (sub-selects become InitPlans) instead of once per row, and the tenant wall applies to
+    /// every member of `findash_reader` (so `DB_READER_ROLE` may name another role granted it),
+    /// while roles outside it — the owner, other writers — pass as before.
+    static let rowLevelSecurityV2 = ["accounts", "transactions", "budgets"].map { table in
+        """
+        DROP POLICY findash_reader_tenant ON \(table);
+        DROP POLICY findash_other_roles ON \(table);
+        CREATE POLICY findash_reader_tenant ON \(table) FOR SELECT TO findash_reader
+            USING (tenant_type = (SELECT current_setting('findash.tenant_type', true))
+                   AND tenant_id = (SELECT current_setting('findash.tenant_id', true)));
+        CREATE POLICY findash_other_roles ON \(table)
+            USING ((SELECT NOT pg_has_role(current_user, 'findash_reader', 'MEMBER')))
+            WITH CHECK ((SELECT NOT pg_has_role(current_user, 'findash_reader', 'MEMBER')));
+        """
+    }.joined(separator: "\n")
 }

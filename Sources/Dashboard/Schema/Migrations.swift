@@ -14,6 +14,7 @@ public enum Migrations {
         (2, "change notifications on findash_changes", MigrationSQL.notifications),
         (3, "index for budget spending", MigrationSQL.budgetSpendingIndex),
         (4, "row-level security for the reader role", MigrationSQL.rowLevelSecurity),
+        (5, "row-level security: per-statement settings, members of the reader role", MigrationSQL.rowLevelSecurityV2),
     ]
 
     /// The key of the advisory lock held while migrating ("findash" in ASCII), shared by

@@ -109,9 +109,9 @@ public final class DashboardApp: HTTPApplication {
         }
     }
 
-    public func errorResponse(status: Int, reason: String, requestBytes: ArraySlice<UInt8>) -> HTTPServerResponse {
+    public func errorResponse(status: Int, reason: String, head: HTTPRequestHead?, requestBytes: ArraySlice<UInt8>) -> HTTPServerResponse {
         // The client's id is echoed when it is readable and valid even in a rejected request.
-        let requestID = RequestID.resolve(rawHeaderValue("x-request-id", in: requestBytes))
+        let requestID = RequestID.resolve(head?.headers.first("x-request-id") ?? rawHeaderValue("x-request-id", in: requestBytes))
         return problem(Problem(status: status, detail: Self.protocolErrorDetail(status)), requestID: requestID)
     }
 

@@ -25,9 +25,9 @@ public final class MetricsApp: HTTPApplication {
         return .respond(HTTPServerResponse(status: 200, headerBytes: headers, body: body))
     }
 
-    public func errorResponse(status: Int, reason: String, requestBytes: ArraySlice<UInt8>) -> HTTPServerResponse {
+    public func errorResponse(status: Int, reason: String, head: HTTPRequestHead?, requestBytes: ArraySlice<UInt8>) -> HTTPServerResponse {
         var headers = Array("X-Request-ID: ".utf8)
-        headers.append(utf8: RequestID.resolve(rawHeaderValue("x-request-id", in: requestBytes)))
+        headers.append(utf8: RequestID.resolve(head?.headers.first("x-request-id") ?? rawHeaderValue("x-request-id", in: requestBytes)))
         headers.append(ascii: "\r\nX-Content-Type-Options: nosniff\r\nContent-Type: application/problem+json\r\n")
         return HTTPServerResponse(status: status, headerBytes: headers, body: Problem(status: status, detail: "The request is malformed.").body)
     }

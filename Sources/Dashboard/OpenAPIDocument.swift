@@ -5,9 +5,12 @@
 /// `/health/dashboard`, `/metrics` and `/openapi.json`, each with GET and HEAD; every query
 /// parameter with its type, pattern, enumeration or range; the bearer JWT scheme; the full
 /// schema of every body (money as `^-?[0-9]+\.[0-9]{2}$` strings, percentages as
-/// number-or-null, dates, uuids); and the headers (`ETag`, `X-Cache`, `X-Request-ID`,
-/// `Cache-Control`, `Vary`, `WWW-Authenticate`, `Retry-After`). Response schemas are closed
-/// (`additionalProperties: false`), so a test can validate real answers against them.
+/// number-or-null, dates, uuids); the statuses of each route (the per-tenant rate limit's
+/// `429` included; `405` and the parser's errors are described once, in `info`); and the
+/// headers (`ETag`, `X-Cache`, `X-Request-ID`, `Cache-Control`, `Vary`, `WWW-Authenticate`,
+/// `Retry-After`, `Server-Timing`, `X-RateLimit-*`, `Access-Control-Allow-Origin`), each on
+/// the answers that carry it. Response schemas are closed (`additionalProperties: false`), so
+/// a test can validate real answers against them.
 /// `docs/api.md` is the prose companion of this document; change both together.
 public enum OpenAPIDocument {
     /// The document as UTF-8 JSON bytes, ready to be sent as a response body.
@@ -22,7 +25,7 @@ public enum OpenAPIDocument {
         "title": "findash",
         "version": "0.1.0",
         "summary": "Multi-tenant financial dashboard API.",
-        "description": "A tenant's balances, cash flow, spending by category, trends and budget alerts, computed exactly by PostgreSQL and cached. The tenant comes from the bearer token only.\n\nMoney is a JSON string with exactly two decimals; totals are per currency and never added across currencies; percentages are JSON numbers rounded half away from zero to 2 decimals, or null where the denominator is zero.\n\nEvery route answers GET and HEAD. OPTIONS answers a CORS preflight (204) when CORS_ALLOWED_ORIGINS is set; any other method gets 405 with an Allow header. Unknown paths get 404. Requests the HTTP parser rejects get a problem with 400, 408, 413, 414, 431, 501 or 505 and Connection: close. Every response carries X-Request-ID and X-Content-Type-Options: nosniff; every error is application/problem+json (RFC 9457).",
+        "description": "A tenant's balances, cash flow, spending by category, trends and budget alerts, computed exactly by PostgreSQL and cached. The tenant comes from the bearer token only.\n\nMoney is a JSON string with exactly two decimals; totals are per currency and never added across currencies; percentages are JSON numbers rounded half away from zero to 2 decimals, or null where the denominator is zero.\n\nEvery route answers GET and HEAD. OPTIONS answers a CORS preflight (204) when CORS_ALLOWED_ORIGINS is set; any other method gets 405 with an Allow header. Unknown paths get 404. Requests the HTTP parser rejects get a problem with 400, 408, 413, 414, 431, 501 or 505 and Connection: close. Every response carries X-Request-ID and X-Content-Type-Options: nosniff; every error is application/problem+json (RFC 9457).\n\nDashboard answers given after a valid token (200, 304, and the 400, 429, 500 and 503 problems) carry Server-Timing: auth, cache, db, encode and total, in milliseconds. With RATE_LIMIT_RPS set, each tenant has a token bucket of RATE_LIMIT_BURST requests refilled at RATE_LIMIT_RPS per second: every request with a valid token takes one, those answers carry X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset, and a request that finds the bucket empty gets 429 with Retry-After. With CORS_ALLOWED_ORIGINS set, every answer carries Vary: Origin, and answers to a listed Origin carry Access-Control-Allow-Origin (errors included, except those of the HTTP parser).",
         "license": {
           "name": "Proprietary",
           "identifier": "LicenseRef-Proprietary"
@@ -100,6 +103,18 @@ public enum OpenAPIDocument {
                   "Vary": {
                     "$ref": "#/components/headers/Vary"
                   },
+                  "Server-Timing": {
+                    "$ref": "#/components/headers/Server-Timing"
+                  },
+                  "X-RateLimit-Limit": {
+                    "$ref": "#/components/headers/X-RateLimit-Limit"
+                  },
+                  "X-RateLimit-Remaining": {
+                    "$ref": "#/components/headers/X-RateLimit-Remaining"
+                  },
+                  "X-RateLimit-Reset": {
+                    "$ref": "#/components/headers/X-RateLimit-Reset"
+                  },
                   "Access-Control-Allow-Origin": {
                     "$ref": "#/components/headers/Access-Control-Allow-Origin"
                   }
@@ -126,6 +141,9 @@ public enum OpenAPIDocument {
               },
               "404": {
                 "$ref": "#/components/responses/DashboardDisabled"
+              },
+              "429": {
+                "$ref": "#/components/responses/TooManyRequests"
               },
               "500": {
                 "$ref": "#/components/responses/InternalError"
@@ -169,6 +187,18 @@ public enum OpenAPIDocument {
                   "Vary": {
                     "$ref": "#/components/headers/Vary"
                   },
+                  "Server-Timing": {
+                    "$ref": "#/components/headers/Server-Timing"
+                  },
+                  "X-RateLimit-Limit": {
+                    "$ref": "#/components/headers/X-RateLimit-Limit"
+                  },
+                  "X-RateLimit-Remaining": {
+                    "$ref": "#/components/headers/X-RateLimit-Remaining"
+                  },
+                  "X-RateLimit-Reset": {
+                    "$ref": "#/components/headers/X-RateLimit-Reset"
+                  },
                   "Access-Control-Allow-Origin": {
                     "$ref": "#/components/headers/Access-Control-Allow-Origin"
                   }
@@ -188,6 +218,9 @@ public enum OpenAPIDocument {
               },
               "404": {
                 "$ref": "#/components/responses/DashboardDisabledHead"
+              },
+              "429": {
+                "$ref": "#/components/responses/TooManyRequestsHead"
               },
               "500": {
                 "$ref": "#/components/responses/InternalErrorHead"
@@ -259,6 +292,18 @@ public enum OpenAPIDocument {
                   "Vary": {
                     "$ref": "#/components/headers/Vary"
                   },
+                  "Server-Timing": {
+                    "$ref": "#/components/headers/Server-Timing"
+                  },
+                  "X-RateLimit-Limit": {
+                    "$ref": "#/components/headers/X-RateLimit-Limit"
+                  },
+                  "X-RateLimit-Remaining": {
+                    "$ref": "#/components/headers/X-RateLimit-Remaining"
+                  },
+                  "X-RateLimit-Reset": {
+                    "$ref": "#/components/headers/X-RateLimit-Reset"
+                  },
                   "Access-Control-Allow-Origin": {
                     "$ref": "#/components/headers/Access-Control-Allow-Origin"
                   }
@@ -285,6 +330,9 @@ public enum OpenAPIDocument {
               },
               "404": {
                 "$ref": "#/components/responses/DashboardDisabled"
+              },
+              "429": {
+                "$ref": "#/components/responses/TooManyRequests"
               },
               "500": {
                 "$ref": "#/components/responses/InternalError"
@@ -328,6 +376,18 @@ public enum OpenAPIDocument {
                   "Vary": {
                     "$ref": "#/components/headers/Vary"
                   },
+                  "Server-Timing": {
+                    "$ref": "#/components/headers/Server-Timing"
+                  },
+                  "X-RateLimit-Limit": {
+                    "$ref": "#/components/headers/X-RateLimit-Limit"
+                  },
+                  "X-RateLimit-Remaining": {
+                    "$ref": "#/components/headers/X-RateLimit-Remaining"
+                  },
+                  "X-RateLimit-Reset": {
+                    "$ref": "#/components/headers/X-RateLimit-Reset"
+                  },
                   "Access-Control-Allow-Origin": {
                     "$ref": "#/components/headers/Access-Control-Allow-Origin"
                   }
@@ -347,6 +407,9 @@ public enum OpenAPIDocument {
               },
               "404": {
                 "$ref": "#/components/responses/DashboardDisabledHead"
+              },
+              "429": {
+                "$ref": "#/components/responses/TooManyRequestsHead"
               },
               "500": {
                 "$ref": "#/components/responses/InternalErrorHead"
@@ -418,6 +481,18 @@ public enum OpenAPIDocument {
                   "Vary": {
                     "$ref": "#/components/headers/Vary"
                   },
+                  "Server-Timing": {
+                    "$ref": "#/components/headers/Server-Timing"
+                  },
+                  "X-RateLimit-Limit": {
+                    "$ref": "#/components/headers/X-RateLimit-Limit"
+                  },
+                  "X-RateLimit-Remaining": {
+                    "$ref": "#/components/headers/X-RateLimit-Remaining"
+                  },
+                  "X-RateLimit-Reset": {
+                    "$ref": "#/components/headers/X-RateLimit-Reset"
+                  },
                   "Access-Control-Allow-Origin": {
                     "$ref": "#/components/headers/Access-Control-Allow-Origin"
                   }
@@ -444,6 +519,9 @@ public enum OpenAPIDocument {
               },
               "404": {
                 "$ref": "#/components/responses/DashboardDisabled"
+              },
+              "429": {
+                "$ref": "#/components/responses/TooManyRequests"
               },
               "500": {
                 "$ref": "#/components/responses/InternalError"
@@ -487,6 +565,18 @@ public enum OpenAPIDocument {
                   "Vary": {
                     "$ref": "#/components/headers/Vary"
                   },
+                  "Server-Timing": {
+                    "$ref": "#/components/headers/Server-Timing"
+                  },
+                  "X-RateLimit-Limit": {
+                    "$ref": "#/components/headers/X-RateLimit-Limit"
+                  },
+                  "X-RateLimit-Remaining": {
+                    "$ref": "#/components/headers/X-RateLimit-Remaining"
+                  },
+                  "X-RateLimit-Reset": {
+                    "$ref": "#/components/headers/X-RateLimit-Reset"
+                  },
                   "Access-Control-Allow-Origin": {
                     "$ref": "#/components/headers/Access-Control-Allow-Origin"
                   }
@@ -506,6 +596,9 @@ public enum OpenAPIDocument {
               },
               "404": {
                 "$ref": "#/components/responses/DashboardDisabledHead"
+              },
+              "429": {
+                "$ref": "#/components/responses/TooManyRequestsHead"
               },
               "500": {
                 "$ref": "#/components/responses/InternalErrorHead"
@@ -577,6 +670,18 @@ public enum OpenAPIDocument {
                   "Vary": {
                     "$ref": "#/components/headers/Vary"
                   },
+                  "Server-Timing": {
+                    "$ref": "#/components/headers/Server-Timing"
+                  },
+                  "X-RateLimit-Limit": {
+                    "$ref": "#/components/headers/X-RateLimit-Limit"
+                  },
+                  "X-RateLimit-Remaining": {
+                    "$ref": "#/components/headers/X-RateLimit-Remaining"
+                  },
+                  "X-RateLimit-Reset": {
+                    "$ref": "#/components/headers/X-RateLimit-Reset"
+                  },
                   "Access-Control-Allow-Origin": {
                     "$ref": "#/components/headers/Access-Control-Allow-Origin"
                   }
@@ -603,6 +708,9 @@ public enum OpenAPIDocument {
               },
               "404": {
                 "$ref": "#/components/responses/DashboardDisabled"
+              },
+              "429": {
+                "$ref": "#/components/responses/TooManyRequests"
               },
               "500": {
                 "$ref": "#/components/responses/InternalError"
@@ -646,6 +754,18 @@ public enum OpenAPIDocument {
                   "Vary": {
                     "$ref": "#/components/headers/Vary"
                   },
+                  "Server-Timing": {
+                    "$ref": "#/components/headers/Server-Timing"
+                  },
+                  "X-RateLimit-Limit": {
+                    "$ref": "#/components/headers/X-RateLimit-Limit"
+                  },
+                  "X-RateLimit-Remaining": {
+                    "$ref": "#/components/headers/X-RateLimit-Remaining"
+                  },
+                  "X-RateLimit-Reset": {
+                    "$ref": "#/components/headers/X-RateLimit-Reset"
+                  },
                   "Access-Control-Allow-Origin": {
                     "$ref": "#/components/headers/Access-Control-Allow-Origin"
                   }
@@ -665,6 +785,9 @@ public enum OpenAPIDocument {
               },
               "404": {
                 "$ref": "#/components/responses/DashboardDisabledHead"
+              },
+              "429": {
+                "$ref": "#/components/responses/TooManyRequestsHead"
               },
               "500": {
                 "$ref": "#/components/responses/InternalErrorHead"
@@ -736,6 +859,18 @@ public enum OpenAPIDocument {
                   "Vary": {
                     "$ref": "#/components/headers/Vary"
                   },
+                  "Server-Timing": {
+                    "$ref": "#/components/headers/Server-Timing"
+                  },
+                  "X-RateLimit-Limit": {
+                    "$ref": "#/components/headers/X-RateLimit-Limit"
+                  },
+                  "X-RateLimit-Remaining": {
+                    "$ref": "#/components/headers/X-RateLimit-Remaining"
+                  },
+                  "X-RateLimit-Reset": {
+                    "$ref": "#/components/headers/X-RateLimit-Reset"
+                  },
                   "Access-Control-Allow-Origin": {
                     "$ref": "#/components/headers/Access-Control-Allow-Origin"
                   }
@@ -762,6 +897,9 @@ public enum OpenAPIDocument {
               },
               "404": {
                 "$ref": "#/components/responses/DashboardDisabled"
+              },
+              "429": {
+                "$ref": "#/components/responses/TooManyRequests"
               },
               "500": {
                 "$ref": "#/components/responses/InternalError"
@@ -805,6 +943,18 @@ public enum OpenAPIDocument {
                   "Vary": {
                     "$ref": "#/components/headers/Vary"
                   },
+                  "Server-Timing": {
+                    "$ref": "#/components/headers/Server-Timing"
+                  },
+                  "X-RateLimit-Limit": {
+                    "$ref": "#/components/headers/X-RateLimit-Limit"
+                  },
+                  "X-RateLimit-Remaining": {
+                    "$ref": "#/components/headers/X-RateLimit-Remaining"
+                  },
+                  "X-RateLimit-Reset": {
+                    "$ref": "#/components/headers/X-RateLimit-Reset"
+                  },
                   "Access-Control-Allow-Origin": {
                     "$ref": "#/components/headers/Access-Control-Allow-Origin"
                   }
@@ -824,6 +974,9 @@ public enum OpenAPIDocument {
               },
               "404": {
                 "$ref": "#/components/responses/DashboardDisabledHead"
+              },
+              "429": {
+                "$ref": "#/components/responses/TooManyRequestsHead"
               },
               "500": {
                 "$ref": "#/components/responses/InternalErrorHead"
@@ -860,6 +1013,12 @@ public enum OpenAPIDocument {
                   },
                   "Cache-Control": {
                     "$ref": "#/components/headers/Cache-Control-NoStore"
+                  },
+                  "Vary": {
+                    "$ref": "#/components/headers/Vary-Origin"
+                  },
+                  "Access-Control-Allow-Origin": {
+                    "$ref": "#/components/headers/Access-Control-Allow-Origin"
                   }
                 },
                 "content": {
@@ -895,6 +1054,12 @@ public enum OpenAPIDocument {
                   },
                   "Cache-Control": {
                     "$ref": "#/components/headers/Cache-Control-NoStore"
+                  },
+                  "Vary": {
+                    "$ref": "#/components/headers/Vary-Origin"
+                  },
+                  "Access-Control-Allow-Origin": {
+                    "$ref": "#/components/headers/Access-Control-Allow-Origin"
                   }
                 }
               }
@@ -927,6 +1092,12 @@ public enum OpenAPIDocument {
                   },
                   "Cache-Control": {
                     "$ref": "#/components/headers/Cache-Control-NoStore"
+                  },
+                  "Vary": {
+                    "$ref": "#/components/headers/Vary-Origin"
+                  },
+                  "Access-Control-Allow-Origin": {
+                    "$ref": "#/components/headers/Access-Control-Allow-Origin"
                   }
                 },
                 "content": {
@@ -967,6 +1138,12 @@ public enum OpenAPIDocument {
                   },
                   "Cache-Control": {
                     "$ref": "#/components/headers/Cache-Control-NoStore"
+                  },
+                  "Vary": {
+                    "$ref": "#/components/headers/Vary-Origin"
+                  },
+                  "Access-Control-Allow-Origin": {
+                    "$ref": "#/components/headers/Access-Control-Allow-Origin"
                   }
                 },
                 "content": {
@@ -999,6 +1176,12 @@ public enum OpenAPIDocument {
                   },
                   "Cache-Control": {
                     "$ref": "#/components/headers/Cache-Control-NoStore"
+                  },
+                  "Vary": {
+                    "$ref": "#/components/headers/Vary-Origin"
+                  },
+                  "Access-Control-Allow-Origin": {
+                    "$ref": "#/components/headers/Access-Control-Allow-Origin"
                   }
                 }
               },
@@ -1013,6 +1196,12 @@ public enum OpenAPIDocument {
                   },
                   "Cache-Control": {
                     "$ref": "#/components/headers/Cache-Control-NoStore"
+                  },
+                  "Vary": {
+                    "$ref": "#/components/headers/Vary-Origin"
+                  },
+                  "Access-Control-Allow-Origin": {
+                    "$ref": "#/components/headers/Access-Control-Allow-Origin"
                   }
                 }
               }
@@ -1031,7 +1220,7 @@ public enum OpenAPIDocument {
               "operations"
             ],
             "summary": "Prometheus metrics",
-            "description": "Prometheus text format 0.0.4: dashboard_requests_total, dashboard_request_duration_seconds, dashboard_cache_*, dashboard_db_pool_*, dashboard_worker_queue, dashboard_http_connections, dashboard_active_tenants and process_* metrics. Only for clients whose address is listed in METRICS_ALLOW (default 127.0.0.1,::1); any other client gets 404 as if the route did not exist.",
+            "description": "Prometheus text format 0.0.4: dashboard_requests_total, dashboard_request_duration_seconds, dashboard_cache_*, dashboard_db_pool_*, dashboard_worker_queue, dashboard_http_connections, dashboard_active_tenants and process_* metrics. Only for clients whose address is listed in METRICS_ALLOW (default 127.0.0.1,::1); any other client gets 404 as if the route did not exist. With METRICS_PORT set, /metrics is served on that port instead, to any client that can reach it (METRICS_ALLOW no longer applies: network policy decides), and on the main port this route answers 404. On METRICS_PORT any other path gets 404 and any other method 405, without CORS fields.",
             "security": [],
             "responses": {
               "200": {
@@ -1045,6 +1234,12 @@ public enum OpenAPIDocument {
                   },
                   "Cache-Control": {
                     "$ref": "#/components/headers/Cache-Control-NoStore"
+                  },
+                  "Vary": {
+                    "$ref": "#/components/headers/Vary-Origin"
+                  },
+                  "Access-Control-Allow-Origin": {
+                    "$ref": "#/components/headers/Access-Control-Allow-Origin"
                   }
                 },
                 "content": {
@@ -1056,7 +1251,7 @@ public enum OpenAPIDocument {
                 }
               },
               "404": {
-                "description": "The client's address is not in METRICS_ALLOW.",
+                "description": "The client's address is not in METRICS_ALLOW, or METRICS_PORT is set (/metrics is then served on that port only).",
                 "headers": {
                   "X-Request-ID": {
                     "$ref": "#/components/headers/X-Request-ID"
@@ -1066,6 +1261,12 @@ public enum OpenAPIDocument {
                   },
                   "Cache-Control": {
                     "$ref": "#/components/headers/Cache-Control-NoStore"
+                  },
+                  "Vary": {
+                    "$ref": "#/components/headers/Vary-Origin"
+                  },
+                  "Access-Control-Allow-Origin": {
+                    "$ref": "#/components/headers/Access-Control-Allow-Origin"
                   }
                 },
                 "content": {
@@ -1104,11 +1305,17 @@ public enum OpenAPIDocument {
                   },
                   "Cache-Control": {
                     "$ref": "#/components/headers/Cache-Control-NoStore"
+                  },
+                  "Vary": {
+                    "$ref": "#/components/headers/Vary-Origin"
+                  },
+                  "Access-Control-Allow-Origin": {
+                    "$ref": "#/components/headers/Access-Control-Allow-Origin"
                   }
                 }
               },
               "404": {
-                "description": "The client's address is not in METRICS_ALLOW. HEAD: the same status and headers, no body.",
+                "description": "The client's address is not in METRICS_ALLOW, or METRICS_PORT is set (/metrics is then served on that port only). HEAD: the same status and headers, no body.",
                 "headers": {
                   "X-Request-ID": {
                     "$ref": "#/components/headers/X-Request-ID"
@@ -1118,6 +1325,12 @@ public enum OpenAPIDocument {
                   },
                   "Cache-Control": {
                     "$ref": "#/components/headers/Cache-Control-NoStore"
+                  },
+                  "Vary": {
+                    "$ref": "#/components/headers/Vary-Origin"
+                  },
+                  "Access-Control-Allow-Origin": {
+                    "$ref": "#/components/headers/Access-Control-Allow-Origin"
                   }
                 }
               }
@@ -1147,6 +1360,12 @@ public enum OpenAPIDocument {
                   },
                   "X-Content-Type-Options": {
                     "$ref": "#/components/headers/X-Content-Type-Options"
+                  },
+                  "Vary": {
+                    "$ref": "#/components/headers/Vary-Origin"
+                  },
+                  "Access-Control-Allow-Origin": {
+                    "$ref": "#/components/headers/Access-Control-Allow-Origin"
                   }
                 },
                 "content": {
@@ -1176,6 +1395,12 @@ public enum OpenAPIDocument {
                   },
                   "X-Content-Type-Options": {
                     "$ref": "#/components/headers/X-Content-Type-Options"
+                  },
+                  "Vary": {
+                    "$ref": "#/components/headers/Vary-Origin"
+                  },
+                  "Access-Control-Allow-Origin": {
+                    "$ref": "#/components/headers/Access-Control-Allow-Origin"
                   }
                 }
               }
@@ -2309,6 +2534,18 @@ public enum OpenAPIDocument {
               "Vary": {
                 "$ref": "#/components/headers/Vary"
               },
+              "Server-Timing": {
+                "$ref": "#/components/headers/Server-Timing"
+              },
+              "X-RateLimit-Limit": {
+                "$ref": "#/components/headers/X-RateLimit-Limit"
+              },
+              "X-RateLimit-Remaining": {
+                "$ref": "#/components/headers/X-RateLimit-Remaining"
+              },
+              "X-RateLimit-Reset": {
+                "$ref": "#/components/headers/X-RateLimit-Reset"
+              },
               "Access-Control-Allow-Origin": {
                 "$ref": "#/components/headers/Access-Control-Allow-Origin"
               }
@@ -2325,6 +2562,24 @@ public enum OpenAPIDocument {
               },
               "Cache-Control": {
                 "$ref": "#/components/headers/Cache-Control-NoStore"
+              },
+              "Server-Timing": {
+                "$ref": "#/components/headers/Server-Timing"
+              },
+              "X-RateLimit-Limit": {
+                "$ref": "#/components/headers/X-RateLimit-Limit"
+              },
+              "X-RateLimit-Remaining": {
+                "$ref": "#/components/headers/X-RateLimit-Remaining"
+              },
+              "X-RateLimit-Reset": {
+                "$ref": "#/components/headers/X-RateLimit-Reset"
+              },
+              "Vary": {
+                "$ref": "#/components/headers/Vary-Origin"
+              },
+              "Access-Control-Allow-Origin": {
+                "$ref": "#/components/headers/Access-Control-Allow-Origin"
               }
             },
             "content": {
@@ -2355,6 +2610,12 @@ public enum OpenAPIDocument {
               },
               "WWW-Authenticate": {
                 "$ref": "#/components/headers/WWW-Authenticate-Invalid"
+              },
+              "Vary": {
+                "$ref": "#/components/headers/Vary-Origin"
+              },
+              "Access-Control-Allow-Origin": {
+                "$ref": "#/components/headers/Access-Control-Allow-Origin"
               }
             },
             "content": {
@@ -2385,6 +2646,12 @@ public enum OpenAPIDocument {
               },
               "WWW-Authenticate": {
                 "$ref": "#/components/headers/WWW-Authenticate-Scope"
+              },
+              "Vary": {
+                "$ref": "#/components/headers/Vary-Origin"
+              },
+              "Access-Control-Allow-Origin": {
+                "$ref": "#/components/headers/Access-Control-Allow-Origin"
               }
             },
             "content": {
@@ -2412,6 +2679,12 @@ public enum OpenAPIDocument {
               },
               "Cache-Control": {
                 "$ref": "#/components/headers/Cache-Control-NoStore"
+              },
+              "Vary": {
+                "$ref": "#/components/headers/Vary-Origin"
+              },
+              "Access-Control-Allow-Origin": {
+                "$ref": "#/components/headers/Access-Control-Allow-Origin"
               }
             },
             "content": {
@@ -2428,6 +2701,54 @@ public enum OpenAPIDocument {
               }
             }
           },
+          "TooManyRequests": {
+            "description": "RATE_LIMIT_RPS is set and this tenant's token bucket is empty (RATE_LIMIT_BURST requests, refilled at RATE_LIMIT_RPS per second; every request with a valid token takes one, whatever its answer). Checked after the token and before the parameters, so a rate-limited request is a 429 whatever its parameters. Retry-After gives the whole seconds until one request is allowed again.",
+            "headers": {
+              "X-Request-ID": {
+                "$ref": "#/components/headers/X-Request-ID"
+              },
+              "X-Content-Type-Options": {
+                "$ref": "#/components/headers/X-Content-Type-Options"
+              },
+              "Cache-Control": {
+                "$ref": "#/components/headers/Cache-Control-NoStore"
+              },
+              "Retry-After": {
+                "$ref": "#/components/headers/Retry-After-RateLimit"
+              },
+              "Server-Timing": {
+                "$ref": "#/components/headers/Server-Timing"
+              },
+              "X-RateLimit-Limit": {
+                "$ref": "#/components/headers/X-RateLimit-Limit"
+              },
+              "X-RateLimit-Remaining": {
+                "$ref": "#/components/headers/X-RateLimit-Remaining"
+              },
+              "X-RateLimit-Reset": {
+                "$ref": "#/components/headers/X-RateLimit-Reset"
+              },
+              "Vary": {
+                "$ref": "#/components/headers/Vary-Origin"
+              },
+              "Access-Control-Allow-Origin": {
+                "$ref": "#/components/headers/Access-Control-Allow-Origin"
+              }
+            },
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                },
+                "example": {
+                  "type": "about:blank",
+                  "title": "Too Many Requests",
+                  "status": 429,
+                  "detail": "Too many requests for this tenant; retry after 1 s."
+                }
+              }
+            }
+          },
           "InternalError": {
             "description": "An unexpected database error (for example a schema that `findash migrate` has not created). The X-Request-ID header identifies the request in the server's log.",
             "headers": {
@@ -2439,6 +2760,24 @@ public enum OpenAPIDocument {
               },
               "Cache-Control": {
                 "$ref": "#/components/headers/Cache-Control-NoStore"
+              },
+              "Server-Timing": {
+                "$ref": "#/components/headers/Server-Timing"
+              },
+              "X-RateLimit-Limit": {
+                "$ref": "#/components/headers/X-RateLimit-Limit"
+              },
+              "X-RateLimit-Remaining": {
+                "$ref": "#/components/headers/X-RateLimit-Remaining"
+              },
+              "X-RateLimit-Reset": {
+                "$ref": "#/components/headers/X-RateLimit-Reset"
+              },
+              "Vary": {
+                "$ref": "#/components/headers/Vary-Origin"
+              },
+              "Access-Control-Allow-Origin": {
+                "$ref": "#/components/headers/Access-Control-Allow-Origin"
               }
             },
             "content": {
@@ -2456,7 +2795,7 @@ public enum OpenAPIDocument {
             }
           },
           "ServiceUnavailable": {
-            "description": "The database is unreachable or too slow (Retry-After: 5), or every database connection stayed busy for the acquire timeout (Retry-After: 1). Service resumes by itself.",
+            "description": "The database is unreachable or did not answer within the request's budget (Retry-After: 5, \"The database is unavailable; try again shortly.\"), or the server is busy (Retry-After: 1, \"The server is busy; try again shortly.\"): every database connection stayed busy, or the request waited so long for a worker thread that less than 50 ms of its budget was left. The budget is DB_STATEMENT_TIMEOUT + 1 s from the request's arrival and covers the worker queue, the wait for a pooled connection, connecting and the statement. Service resumes by itself.",
             "headers": {
               "X-Request-ID": {
                 "$ref": "#/components/headers/X-Request-ID"
@@ -2469,6 +2808,24 @@ public enum OpenAPIDocument {
               },
               "Retry-After": {
                 "$ref": "#/components/headers/Retry-After"
+              },
+              "Server-Timing": {
+                "$ref": "#/components/headers/Server-Timing"
+              },
+              "X-RateLimit-Limit": {
+                "$ref": "#/components/headers/X-RateLimit-Limit"
+              },
+              "X-RateLimit-Remaining": {
+                "$ref": "#/components/headers/X-RateLimit-Remaining"
+              },
+              "X-RateLimit-Reset": {
+                "$ref": "#/components/headers/X-RateLimit-Reset"
+              },
+              "Vary": {
+                "$ref": "#/components/headers/Vary-Origin"
+              },
+              "Access-Control-Allow-Origin": {
+                "$ref": "#/components/headers/Access-Control-Allow-Origin"
               }
             },
             "content": {
@@ -2476,11 +2833,25 @@ public enum OpenAPIDocument {
                 "schema": {
                   "$ref": "#/components/schemas/Problem"
                 },
-                "example": {
-                  "type": "about:blank",
-                  "title": "Service Unavailable",
-                  "status": 503,
-                  "detail": "The database is unavailable; try again shortly."
+                "examples": {
+                  "databaseUnavailable": {
+                    "summary": "The database is unreachable or too slow (Retry-After: 5)",
+                    "value": {
+                      "type": "about:blank",
+                      "title": "Service Unavailable",
+                      "status": 503,
+                      "detail": "The database is unavailable; try again shortly."
+                    }
+                  },
+                  "busy": {
+                    "summary": "No worker thread or database connection in time (Retry-After: 1)",
+                    "value": {
+                      "type": "about:blank",
+                      "title": "Service Unavailable",
+                      "status": 503,
+                      "detail": "The server is busy; try again shortly."
+                    }
+                  }
                 }
               }
             }
@@ -2496,6 +2867,24 @@ public enum OpenAPIDocument {
               },
               "Cache-Control": {
                 "$ref": "#/components/headers/Cache-Control-NoStore"
+              },
+              "Server-Timing": {
+                "$ref": "#/components/headers/Server-Timing"
+              },
+              "X-RateLimit-Limit": {
+                "$ref": "#/components/headers/X-RateLimit-Limit"
+              },
+              "X-RateLimit-Remaining": {
+                "$ref": "#/components/headers/X-RateLimit-Remaining"
+              },
+              "X-RateLimit-Reset": {
+                "$ref": "#/components/headers/X-RateLimit-Reset"
+              },
+              "Vary": {
+                "$ref": "#/components/headers/Vary-Origin"
+              },
+              "Access-Control-Allow-Origin": {
+                "$ref": "#/components/headers/Access-Control-Allow-Origin"
               }
             }
           },
@@ -2513,6 +2902,12 @@ public enum OpenAPIDocument {
               },
               "WWW-Authenticate": {
                 "$ref": "#/components/headers/WWW-Authenticate-Invalid"
+              },
+              "Vary": {
+                "$ref": "#/components/headers/Vary-Origin"
+              },
+              "Access-Control-Allow-Origin": {
+                "$ref": "#/components/headers/Access-Control-Allow-Origin"
               }
             }
           },
@@ -2530,6 +2925,12 @@ public enum OpenAPIDocument {
               },
               "WWW-Authenticate": {
                 "$ref": "#/components/headers/WWW-Authenticate-Scope"
+              },
+              "Vary": {
+                "$ref": "#/components/headers/Vary-Origin"
+              },
+              "Access-Control-Allow-Origin": {
+                "$ref": "#/components/headers/Access-Control-Allow-Origin"
               }
             }
           },
@@ -2544,6 +2945,47 @@ public enum OpenAPIDocument {
               },
               "Cache-Control": {
                 "$ref": "#/components/headers/Cache-Control-NoStore"
+              },
+              "Vary": {
+                "$ref": "#/components/headers/Vary-Origin"
+              },
+              "Access-Control-Allow-Origin": {
+                "$ref": "#/components/headers/Access-Control-Allow-Origin"
+              }
+            }
+          },
+          "TooManyRequestsHead": {
+            "description": "RATE_LIMIT_RPS is set and this tenant's token bucket is empty (RATE_LIMIT_BURST requests, refilled at RATE_LIMIT_RPS per second; every request with a valid token takes one, whatever its answer). Checked after the token and before the parameters, so a rate-limited request is a 429 whatever its parameters. Retry-After gives the whole seconds until one request is allowed again. HEAD: the same status and headers, no body.",
+            "headers": {
+              "X-Request-ID": {
+                "$ref": "#/components/headers/X-Request-ID"
+              },
+              "X-Content-Type-Options": {
+                "$ref": "#/components/headers/X-Content-Type-Options"
+              },
+              "Cache-Control": {
+                "$ref": "#/components/headers/Cache-Control-NoStore"
+              },
+              "Retry-After": {
+                "$ref": "#/components/headers/Retry-After-RateLimit"
+              },
+              "Server-Timing": {
+                "$ref": "#/components/headers/Server-Timing"
+              },
+              "X-RateLimit-Limit": {
+                "$ref": "#/components/headers/X-RateLimit-Limit"
+              },
+              "X-RateLimit-Remaining": {
+                "$ref": "#/components/headers/X-RateLimit-Remaining"
+              },
+              "X-RateLimit-Reset": {
+                "$ref": "#/components/headers/X-RateLimit-Reset"
+              },
+              "Vary": {
+                "$ref": "#/components/headers/Vary-Origin"
+              },
+              "Access-Control-Allow-Origin": {
+                "$ref": "#/components/headers/Access-Control-Allow-Origin"
               }
             }
           },
@@ -2558,11 +3000,29 @@ public enum OpenAPIDocument {
               },
               "Cache-Control": {
                 "$ref": "#/components/headers/Cache-Control-NoStore"
+              },
+              "Server-Timing": {
+                "$ref": "#/components/headers/Server-Timing"
+              },
+              "X-RateLimit-Limit": {
+                "$ref": "#/components/headers/X-RateLimit-Limit"
+              },
+              "X-RateLimit-Remaining": {
+                "$ref": "#/components/headers/X-RateLimit-Remaining"
+              },
+              "X-RateLimit-Reset": {
+                "$ref": "#/components/headers/X-RateLimit-Reset"
+              },
+              "Vary": {
+                "$ref": "#/components/headers/Vary-Origin"
+              },
+              "Access-Control-Allow-Origin": {
+                "$ref": "#/components/headers/Access-Control-Allow-Origin"
               }
             }
           },
           "ServiceUnavailableHead": {
-            "description": "The database is unreachable or too slow (Retry-After: 5), or every database connection stayed busy for the acquire timeout (Retry-After: 1). Service resumes by itself. HEAD: the same status and headers, no body.",
+            "description": "The database is unreachable or did not answer within the request's budget (Retry-After: 5, \"The database is unavailable; try again shortly.\"), or the server is busy (Retry-After: 1, \"The server is busy; try again shortly.\"): every database connection stayed busy, or the request waited so long for a worker thread that less than 50 ms of its budget was left. The budget is DB_STATEMENT_TIMEOUT + 1 s from the request's arrival and covers the worker queue, the wait for a pooled connection, connecting and the statement. Service resumes by itself. HEAD: the same status and headers, no body.",
             "headers": {
               "X-Request-ID": {
                 "$ref": "#/components/headers/X-Request-ID"
@@ -2575,6 +3035,24 @@ public enum OpenAPIDocument {
               },
               "Retry-After": {
                 "$ref": "#/components/headers/Retry-After"
+              },
+              "Server-Timing": {
+                "$ref": "#/components/headers/Server-Timing"
+              },
+              "X-RateLimit-Limit": {
+                "$ref": "#/components/headers/X-RateLimit-Limit"
+              },
+              "X-RateLimit-Remaining": {
+                "$ref": "#/components/headers/X-RateLimit-Remaining"
+              },
+              "X-RateLimit-Reset": {
+                "$ref": "#/components/headers/X-RateLimit-Reset"
+              },
+              "Vary": {
+                "$ref": "#/components/headers/Vary-Origin"
+              },
+              "Access-Control-Allow-Origin": {
+                "$ref": "#/components/headers/Access-Control-Allow-Origin"
               }
             }
           }
@@ -2707,6 +3185,40 @@ public enum OpenAPIDocument {
               ]
             }
           },
+          "Server-Timing": {
+            "description": "W3C Server Timing, milliseconds with three decimals: auth (verifying the token), cache (cache lookups and stores), db (waiting for a pooled connection, connecting and the statement), encode (the JSON body and its ETag), total (from the request's arrival to this answer; total minus the others is mostly the wait for a worker thread). Stages the request did not reach are 0.000 (a cache hit has db and encode 0.000). On every dashboard answer after a valid token: 200, 304 and the 400, 429, 500 and 503 problems; not on 401, 403 or the 404 of DASHBOARD_ENABLED=false.",
+            "schema": {
+              "type": "string",
+              "pattern": "^auth;dur=[0-9]+\\.[0-9]{3}, cache;dur=[0-9]+\\.[0-9]{3}, db;dur=[0-9]+\\.[0-9]{3}, encode;dur=[0-9]+\\.[0-9]{3}, total;dur=[0-9]+\\.[0-9]{3}$",
+              "examples": [
+                "auth;dur=0.092, cache;dur=1.922, db;dur=824.654, encode;dur=0.544, total;dur=827.331"
+              ]
+            }
+          },
+          "X-RateLimit-Limit": {
+            "description": "Only when RATE_LIMIT_RPS is set, on every dashboard answer after a valid token (200, 304, 400, 429, 500, 503): the tenant's bucket size, RATE_LIMIT_BURST (default max(1, 2 × RATE_LIMIT_RPS rounded up)).",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 10000000
+            }
+          },
+          "X-RateLimit-Remaining": {
+            "description": "Only when RATE_LIMIT_RPS is set: whole requests left in the tenant's bucket after this one (0 on a 429).",
+            "schema": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 10000000
+            }
+          },
+          "X-RateLimit-Reset": {
+            "description": "Only when RATE_LIMIT_RPS is set: whole seconds, rounded up, until the tenant's bucket is full again (at most 86400).",
+            "schema": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 86400
+            }
+          },
           "Cache-Control-Dashboard": {
             "description": "Dashboard answers may be stored only by the client, which must revalidate.",
             "schema": {
@@ -2722,7 +3234,7 @@ public enum OpenAPIDocument {
             }
           },
           "Vary": {
-            "description": "Authorization (the answer depends on the token's tenant). When CORS_ALLOWED_ORIGINS is set a second Vary: Origin line is added.",
+            "description": "Authorization (the answer depends on the token's tenant). When CORS_ALLOWED_ORIGINS is set a second field, Vary: Origin, follows.",
             "schema": {
               "type": "string",
               "examples": [
@@ -2730,8 +3242,15 @@ public enum OpenAPIDocument {
               ]
             }
           },
+          "Vary-Origin": {
+            "description": "Only when CORS_ALLOWED_ORIGINS is set: Origin, on every answer of the main port whatever the request's Origin (the CORS fields depend on it).",
+            "schema": {
+              "type": "string",
+              "const": "Origin"
+            }
+          },
           "Access-Control-Allow-Origin": {
-            "description": "Only when CORS_ALLOWED_ORIGINS is set and lists the request's Origin: that origin.",
+            "description": "Only when CORS_ALLOWED_ORIGINS is set and lists the request's Origin: that origin (never *). Such answers also carry Timing-Allow-Origin (the same origin) and Access-Control-Expose-Headers: ETag, X-Cache, X-Request-ID, Retry-After, Server-Timing, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset. On every answer of the main port to a listed origin, problems included; not on the protocol errors of the HTTP parser, nor on METRICS_PORT.",
             "schema": {
               "type": "string"
             }
@@ -2751,13 +3270,21 @@ public enum OpenAPIDocument {
             }
           },
           "Retry-After": {
-            "description": "Seconds to wait before retrying: 5 when the database is unreachable or too slow, 1 when every database connection is busy.",
+            "description": "Seconds to wait before retrying: 5 when the database is unreachable or did not answer within the request's budget, 1 when the server is busy (every database connection stayed busy, or the request waited for a worker thread until its budget was spent).",
             "schema": {
               "type": "integer",
               "enum": [
                 1,
                 5
               ]
+            }
+          },
+          "Retry-After-RateLimit": {
+            "description": "Whole seconds, rounded up, until the tenant's bucket allows one request again (at least 1, at most 86400).",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 86400
             }
           }
         },

@@ -52,20 +52,29 @@ public protocol HTTPApplication: Sendable {
     /// Routes a complete request (its body already read and discarded).
     func handle(_ head: HTTPRequestHead, connection: HTTPConnectionInfo) -> HTTPHandlerResult
     /// The response for a request the parser rejected; the server closes the connection after it.
-    /// `requestBytes` is the start of the rejected request as received (at most 32 KiB), for
-    /// best-effort use such as echoing a valid `X-Request-ID`; it may be malformed in any way.
-    func errorResponse(status: Int, reason: String, requestBytes: ArraySlice<UInt8>) -> HTTPServerResponse
+    /// `head` is the request's head when the error came after it (in the body, or a timeout);
+    /// otherwise `requestBytes` is the start of the rejected request as received (at most
+    /// 32 KiB), for best-effort use such as echoing a valid `X-Request-ID`.
+    func errorResponse(status: Int, reason: String, head: HTTPRequestHead?, requestBytes: ArraySlice<UInt8>) -> HTTPServerResponse
 }
 
-/// Finds the value of a header in raw, possibly malformed request bytes: the first line that
-/// starts with `name:` (ASCII case-insensitive), up to CR or LF, trimmed. For best-effort
-/// uses only (the parser rejected these bytes).
+/// Finds the value of a header in raw, possibly malformed request bytes: the first line of the
+/// head that starts with `name:` (ASCII case-insensitive), up to the line end, trimmed. Only the
+/// head is searched — it ends at the first line without a colon — so bytes pipelined behind a rejected
+/// request (a smuggling attempt's second request) are never read. Best effort only.
 public func rawHeaderValue(_ name: String, in bytes: ArraySlice<UInt8>) -> String? {
     let wanted = Array(name.lowercased().utf8) + [UInt8(ascii: ":")]
     var lineStart = bytes.startIndex
+    var first = true
     while lineStart < bytes.endIndex {
-        var lineEnd = lineStart
-        while lineEnd < bytes.endIndex && bytes[lineEnd] != 10 && bytes[lineEnd] != 13 { lineEnd += 1 }
+        var next = lineStart
+        while next < bytes.endIndex && bytes[next] != 10 { next += 1 }
+        var lineEnd = next
+        if lineEnd > lineStart && bytes[lineEnd - 1] == 13 { lineEnd -= 1 }  // CRLF
+        // After the request line, a line that is not `name: value` (the empty line, or junk
+        // such as a lone CR) ends the search: nothing past the head is ever read.
+        if !first && !bytes[lineStart..<lineEnd].contains(UInt8(ascii: ":")) { return nil }
+        first = false
         if lineEnd - lineStart > wanted.count {
             var matches = true
             for i in 0..<wanted.count {
@@ -76,11 +85,11 @@ public func rawHeaderValue(_ name: String, in bytes: ArraySlice<UInt8>) -> Strin
             if matches {
                 var value = bytes[(lineStart + wanted.count)..<lineEnd]
                 while let f = value.first, f == 0x20 || f == 0x09 { value = value.dropFirst() }
-                while let l = value.last, l == 0x20 || l == 0x09 { value = value.dropLast() }
+                while let l = value.last, l == 0x20 || l == 0x09 || l == 13 { value = value.dropLast() }
                 return String(decoding: value, as: UTF8.self)
             }
         }
-        lineStart = lineEnd + 1
+        lineStart = next + 1
     }
     return nil
 }

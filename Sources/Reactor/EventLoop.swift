@@ -291,9 +291,11 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func respondToProtocolError(status: Int, reason: String, conn: Connection) {
+        // Without a parsed head, the rejected request starts at `inStart` (a head error consumes
+        // nothing); with one, the buffer holds its body or what follows, which is not its own.
         let start = min(conn.inStart, conn.inbound.count)
-        let requestBytes = conn.inbound[start..<min(conn.inbound.count, start + 32_768)]
-        var response = app.errorResponse(status: status, reason: reason, requestBytes: requestBytes)
+        let requestBytes = conn.head == nil ? conn.inbound[start..<min(conn.inbound.count, start + 32_768)] : []
+        var response = app.errorResponse(status: status, reason: reason, head: conn.head, requestBytes: requestBytes)
         response.closeConnection = true
         encode(response, keepAlive: false, omitBody: conn.head?.method == .head, into: conn)
         conn.closeAfterWrite = true

@@ -9,6 +9,15 @@ import HTTP1
         #expect(rawHeaderValue("X-Request-ID", in: raw) == "abc-123")
     }
 
+    @Test func neverReadsPastTheEndOfTheHead() {
+        let raw = bytes("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET / HTTP/1.1\r\nX-Request-ID: smuggled\r\n\r\n")
+        #expect(rawHeaderValue("X-Request-ID", in: raw) == nil)
+        let own = bytes("GET / HTTP/1.1\r\nX-Request-ID: mine\r\n\r\nGET / HTTP/1.1\r\nX-Request-ID: smuggled\r\n\r\n")
+        #expect(rawHeaderValue("X-Request-ID", in: own) == "mine")
+        let bareCR = bytes("GET / HTTP/1.1\r\nHost: t\r\n\r\r\nGET / HTTP/1.1\r\nX-Request-ID: smuggled\r\n\r\n")
+        #expect(rawHeaderValue("X-Request-ID", in: bareCR) == nil)
+    }
+
     @Test func toleratesBareLineFeedsAndTruncation() {
         #expect(rawHeaderValue("x-request-id", in: bytes("GET / HTTP/1.1\nX-Request-ID: r1")) == "r1")
         #expect(rawHeaderValue("x-request-id", in: bytes("GET / HTTP/1.1\r\nX-Request-I")) == nil)

@@ -1361,6 +1361,9 @@ public enum OpenAPIDocument {
                   "X-Content-Type-Options": {
                     "$ref": "#/components/headers/X-Content-Type-Options"
                   },
+                  "Cache-Control": {
+                    "$ref": "#/components/headers/Cache-Control-OpenAPI"
+                  },
                   "Vary": {
                     "$ref": "#/components/headers/Vary-Origin"
                   },
@@ -1395,6 +1398,9 @@ public enum OpenAPIDocument {
                   },
                   "X-Content-Type-Options": {
                     "$ref": "#/components/headers/X-Content-Type-Options"
+                  },
+                  "Cache-Control": {
+                    "$ref": "#/components/headers/Cache-Control-OpenAPI"
                   },
                   "Vary": {
                     "$ref": "#/components/headers/Vary-Origin"
@@ -3231,6 +3237,13 @@ public enum OpenAPIDocument {
             "schema": {
               "type": "string",
               "const": "no-store"
+            }
+          },
+          "Cache-Control-OpenAPI": {
+            "description": "This document may be stored by any cache for 5 minutes.",
+            "schema": {
+              "type": "string",
+              "const": "public, max-age=300"
             }
           },
           "Vary": {

@@ -418,7 +418,7 @@ def write(res, out):
         *refs,
         "",
         f"Floor — the server's statements, prepared once per connection and executed by `pgbench -c {s4c}`, "
-        f"`work_mem=32MB`{(' ' + ctx['floor_pgoptions']) if ctx.get('floor_pgoptions') else ''}, as the tables' owner, "
+        f"`work_mem=32MB`, `plan_cache_mode=force_custom_plan`{(' ' + ctx['floor_pgoptions']) if ctx.get('floor_pgoptions') else ''}, as the tables' owner, "
         f"{ctx.get('span')}-day windows drawn like S4's ({ctx.get('s4_duration')} s for `dashboard`, right after its S4 run; "
         f"{ctx.get('floor_duration')} s for the others):",
         "",

@@ -541,10 +541,11 @@ NGINX_PID=""
 # --- phase: floor -----------------------------------------------------------------------------
 
 phase "floor (pgbench)"
-# As the server's sessions: work_mem 32MB (ServeCommand), each statement prepared once per
-# connection (bench/floor.py). The floor runs as the tables' owner (no row-level security):
+# As the server's sessions: work_mem 32MB and plan_cache_mode=force_custom_plan
+# (ServeCommand's session settings), each statement prepared once per connection (bench/floor.py). The floor runs as the tables' owner (no row-level security):
 # the SQL alone; the .rls variant runs as findash_reader after the tenant-context statement,
 # as the server does. BENCH_FLOOR_PGOPTIONS adds settings to both (plan_cache_mode, say).
+FLOOR_SESSION="-c work_mem=32MB -c plan_cache_mode=force_custom_plan"
 reader_role=$(psql "$DATABASE_URL" -X -At -c "SELECT rolname FROM pg_roles WHERE rolname = 'findash_reader'")
 SEED_EPOCH_DAY=$(($(date -u -d "$SEED_DAY" +%s) / 86400))
 WINDOWS=$((730 - SPAN))
@@ -571,10 +572,10 @@ floor_full() {  # who: the full dashboard's floor, alone and as the server runs 
     local who=$1 ttype tid
     if [[ $who == heavy ]]; then ttype=$HEAVY_TYPE tid=$HEAVY_ID; else ttype=$MEDIAN_TYPE tid=$MEDIAN_ID; fi
     floor_run "F-dashboard-$who" "$RES/floor/dashboard.pgbench" "$ttype" "$tid" "$S4_DURATION" \
-        "-c work_mem=32MB ${BENCH_FLOOR_PGOPTIONS:-}"
+        "$FLOOR_SESSION ${BENCH_FLOOR_PGOPTIONS:-}"
     if [[ -n $reader_role ]]; then
         floor_run "F-dashboard-$who-rls" "$RES/floor/dashboard.rls.pgbench" "$ttype" "$tid" "$S4_DURATION" \
-            "-c work_mem=32MB -c role=$reader_role ${BENCH_FLOOR_PGOPTIONS:-}"
+            "$FLOOR_SESSION -c role=$reader_role ${BENCH_FLOOR_PGOPTIONS:-}"
     fi
 }
 # The other endpoints' floors here; the full dashboard's right after S4, next to it in time.
@@ -582,7 +583,7 @@ for who in heavy median; do
     if [[ $who == heavy ]]; then ttype=$HEAVY_TYPE tid=$HEAVY_ID; else ttype=$MEDIAN_TYPE tid=$MEDIAN_ID; fi
     for endpoint in summary accounts transactions budgets; do
         floor_run "F-$endpoint-$who" "$RES/floor/$endpoint.pgbench" "$ttype" "$tid" "$FLOOR_DURATION" \
-            "-c work_mem=32MB ${BENCH_FLOOR_PGOPTIONS:-}"
+            "$FLOOR_SESSION ${BENCH_FLOOR_PGOPTIONS:-}"
     done
 done
 

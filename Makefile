@@ -40,7 +40,7 @@ bench:
 	@bench/run.sh
 
 test-live:
-	@SWIFT_TEST=0 scripts/test.sh
+	@SWIFT_TEST=0 EXTRA_TESTS=0 scripts/test.sh
 
 build: deps
 	swift build

@@ -7,6 +7,7 @@
 #
 # Environment knobs:
 #   SWIFT_TEST=0          skip `swift test` (make test-live)
+#   EXTRA_TESTS=0         skip the fuzz smoke and the sanitizer runs (make test-live sets it)
 #   PYTEST_ARGS='-k http' extra pytest arguments
 #   KEEP_SERVICES=1       leave the services running afterwards (for debugging)
 set -uo pipefail
@@ -53,7 +54,8 @@ fi
 if [[ ${SWIFT_TEST:-1} != 0 ]]; then
     heading "unit tests: swift test"
     # Bounded so that a hung test can never eat CI's whole budget.
-    if ! timeout --foreground --kill-after=30 1500 swift test; then
+    mkdir -p .local/test-results
+    if ! timeout --foreground --kill-after=30 1500 swift test --xunit-output .local/test-results/swift.xml; then
         failed+=("swift test")
     fi
 fi
@@ -66,8 +68,24 @@ fi
 heading "live tests: python3 -m pytest Tests/live"
 # shellcheck disable=SC2086  # PYTEST_ARGS is split on purpose
 if ! FINDASH_BIN=$BIN timeout --foreground --kill-after=30 2400 \
-    python3 -m pytest -q -rfE -p no:cacheprovider --tb=short --durations=10 ${PYTEST_ARGS:-} Tests/live; then
+    python3 -m pytest -q -rfE -p no:cacheprovider --tb=short --durations=10 \
+        --junitxml=.local/test-results/live.xml ${PYTEST_ARGS:-} Tests/live; then
     failed+=("live tests")
+fi
+
+if [[ ${EXTRA_TESTS:-1} != 0 && ${SWIFT_TEST:-1} != 0 ]]; then
+    heading "fuzz smoke: scripts/fuzz.sh smoke (60 s per target)"
+    if ! timeout --foreground --kill-after=30 900 scripts/fuzz.sh smoke; then
+        failed+=("fuzz smoke")
+    fi
+
+    heading "sanitizers: scripts/test-sanitize.sh (TSan and ASan, unit and live)"
+    if ! timeout --foreground --kill-after=30 2700 scripts/test-sanitize.sh; then
+        failed+=("sanitizers")
+    fi
+
+    heading "security report: docs/security.md from these runs"
+    python3 scripts/security-report.py || failed+=("security report")
 fi
 
 heading "summary ($((SECONDS - started)) s)"

@@ -1,27 +1,12 @@
-/// Calendar arithmetic on day numbers (days since 1970-01-01, UTC), for the seeder only.
-///
-/// Howard Hinnant's `days_from_civil` / `civil_from_days`: exact for the proleptic
-/// Gregorian calendar, leap years included.
+/// Calendar arithmetic on day numbers (days since 1970-01-01, UTC), for the seeder only;
+/// the conversions are `CivilDate`'s.
 enum SeedCalendar {
     static func day(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
+        CivilDate(year: year, month: month, day: day)!.daysSinceEpoch
     }
 
     static func civil(_ dayNumber: Int) -> (year: Int, month: Int, day: Int) {
-        let z = dayNumber + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let d = dayOfYear - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (m <= 2 ? yearOfEra + era * 400 + 1 : yearOfEra + era * 400, m, d)
+        CivilDate(daysSinceEpoch: dayNumber).components
     }
 
     /// 0 = Monday … 6 = Sunday (1970-01-01 was a Thursday).

@@ -1,3 +1,5 @@
+import Telemetry
+
 /// Writes JSON straight into bytes. Money and percentages arrive as PostgreSQL's exact decimal
 /// text and are written as they are (money quoted, percentages bare); no value goes through a
 /// binary float.
@@ -78,22 +80,7 @@ public struct JSONWriter: Sendable {
 
     /// RFC 8259 §7: quote, backslash and control characters escaped; other UTF-8 passes through.
     private mutating func appendQuoted(_ value: String) {
-        bytes.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
-            case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
-            case 0x0A: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
-            case 0x0D: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
-            case 0x09: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
-            case 0..<0x20, 0x7F:
-                bytes.append(contentsOf: Array("\\u00".utf8))
-                bytes.append(Self.hex[Int(byte >> 4)])
-                bytes.append(Self.hex[Int(byte & 0xF)])
-            default: bytes.append(byte)
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
+        bytes.append(jsonString: value)
     }
 
     /// "82.4600" → "82.46", "80.0000" → "80.0", "12" → "12".
@@ -105,7 +92,6 @@ public struct JSONWriter: Sendable {
         return String(t)
     }
 
-    private static let hex = Array("0123456789abcdef".utf8)
     private static let trueBytes = Array("true".utf8)
     private static let falseBytes = Array("false".utf8)
     private static let nullBytes = Array("null".utf8)

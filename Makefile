@@ -60,7 +60,7 @@ clean:
 	@shopt -s nullglob; for dir in .local/deploy/*/; do \
 	    [[ -f "$$dir/.findash-deploy" ]] && DEPLOY_STATE_DIR="$$dir" ci/deploy.sh "$$(basename "$$dir")" --stop || true; \
 	done
-	rm -rf .build .local
+	rm -rf .build .build-tsan .build-asan .local
 
 fuzz: deps
 	@scripts/fuzz.sh run

@@ -16,7 +16,8 @@ This script reads every *.xml in the results directory (default .local/test-resu
 pytest's --junitxml, `swift test --xunit-output` (XCTest and Swift Testing files) and
 scripts/fuzz.sh's fuzz.xml. A file whose name contains "address" or "thread" holds a
 sanitizer run (scripts/test-sanitize.sh) and fills the ASan / TSan column; every other
-file is the plain run (`make test`). It then replaces the text between the two
+file is the plain run (`make test`); fuzz.xml fills the ASan column too (the fuzz targets
+are ASan builds) and shows "n/a" under TSan. It then replaces the text between the two
 `<!-- security-report … -->` markers of the document with a summary per threat and a
 row per test reference, each with its result: "pass N", "FAIL k/N", or "not run".
 
@@ -93,6 +94,9 @@ def read_cases(results_dir):
             else:
                 outcome = "passed"
             cases.append(Case(run, group_of(classname), name, outcome))
+            # The fuzz targets are AddressSanitizer builds: their result fills that column too.
+            if group_of(classname) == "fuzz" and run == "make test":
+                cases.append(Case("ASan", "fuzz", name, outcome))
             n += 1
         stamp = datetime.datetime.fromtimestamp(os.path.getmtime(path), datetime.timezone.utc)
         sources.append((os.path.relpath(path, ROOT), run, n, stamp))
@@ -110,6 +114,11 @@ def ref_key(ref):
     else:
         group = os.path.basename(os.path.dirname(path)) + "/" + stem
     return group, (name or None)
+
+
+def applies(ref, run):
+    """Fuzz targets never run under ThreadSanitizer (libFuzzer builds use ASan)."""
+    return not (ref.startswith("fuzz:") and run == "TSan")
 
 
 def match(cases, ref, run):
@@ -164,11 +173,12 @@ def render(threats, cases, sources, runs):
     for tid, title, refs in threats:
         cells = []
         for run in runs:
-            found = [c for ref in refs for c in match(cases, ref, run)]
-            missing = sum(1 for ref in refs if not match(cases, ref, run))
+            relevant = [ref for ref in refs if applies(ref, run)]
+            found = [c for ref in relevant for c in match(cases, ref, run)]
+            missing = sum(1 for ref in relevant if not match(cases, ref, run))
             cell = verdict(found)
             if found and missing:
-                cell += " (%d of %d references not run)" % (missing, len(refs))
+                cell += " (%d of %d references not run)" % (missing, len(relevant))
             cells.append(cell)
         out.append("| %s. %s | %d | %s |" % (tid, title, len(refs), " | ".join(cells)))
     out.append("")
@@ -178,7 +188,8 @@ def render(threats, cases, sources, runs):
     out.append("|---|---|" + "---|" * len(runs))
     for tid, _title, refs in threats:
         for ref in refs:
-            out.append("| %s | `%s` | %s |" % (tid, ref, " | ".join(verdict(match(cases, ref, run)) for run in runs)))
+            out.append("| %s | `%s` | %s |" % (tid, ref, " | ".join(
+                verdict(match(cases, ref, run)) if applies(ref, run) else "n/a" for run in runs)))
     out.append("")
     out.append(END)
     return "\n".join(out)

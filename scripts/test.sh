@@ -46,6 +46,10 @@ scripts/services.sh start "$SVC" || exit 1
 # shellcheck source=/dev/null
 source "$SVC/env"
 
+# Results of this run only, for scripts/security-report.py.
+rm -rf .local/test-results
+mkdir -p .local/test-results
+
 heading "migrate: findash migrate"
 if ! "$BIN" migrate; then
     failed+=("findash migrate")

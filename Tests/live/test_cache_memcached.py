@@ -625,8 +625,11 @@ def test_freshness_across_two_processes_sharing_memcached(start_findash, psql):
     for th in threads:
         th.join(10)
     assert not errors, errors
-    for name in ("1", "2"):
-        assert results[name][1].xcache == "MISS", results[name]
+    # The fresh answer was computed once: by one process (MISS), and the other either computed
+    # it too or found it in the shared memcached under the new generation (HIT). Never both
+    # HITs: that would mean a fresh answer nobody computed.
+    kinds = sorted(results[name][1].xcache for name in ("1", "2"))
+    assert kinds in (["MISS", "MISS"], ["HIT", "MISS"]), results
     for server, cached in ((s1, c1), (s2, c2)):
         bb = get_ok(server, path, b.tenant)
         assert bb.xcache == "HIT" and bb.body == cached[b.tenant].body, bb

@@ -66,13 +66,6 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
-    /// Splices an already-encoded JSON value.
-    public mutating func raw(_ json: [UInt8]) {
-        separator()
-        bytes.append(contentsOf: json)
-        needsComma = true
-    }
-
     @inline(__always)
     private mutating func separator() {
         if needsComma { bytes.append(UInt8(ascii: ",")) }

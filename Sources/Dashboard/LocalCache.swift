@@ -60,6 +60,4 @@ public final class LocalCache<Key: Hashable & Sendable>: Sendable {
             }
         }
     }
-
-    public var byteCount: Int { state.withLock { $0.bytes } }
 }

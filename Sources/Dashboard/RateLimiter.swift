@@ -56,8 +56,6 @@ public final class RateLimiter: Sendable {
         return Int(min(86_400, max(0, value)).rounded(.up))
     }
 
-    public var trackedTenants: Int { buckets.withLock { $0.count } }
-
     /// Forgets buckets that have refilled (they would start full anyway); if every tenant is
     /// active, forgets them all — erring towards letting requests through.
     private func prune(_ table: inout [String: Bucket], now: Int64) {

@@ -34,6 +34,8 @@ final class EventLoop: @unchecked Sendable {
 
     private static let sweepInterval: Int64 = 100_000_000  // 100 ms
     private static let lingerTimeout: Int64 = 2_000_000_000
+    /// Fewer than the events one `epoll_wait` returns, so reaping keeps pace with accepting.
+    private static let acceptBatch = 64
     private static let listenerToken: UInt64 = UInt64.max
     private static let wakeToken: UInt64 = UInt64.max - 1
     /// Stop reading a connection while this much is buffered and unanswered.
@@ -114,8 +116,12 @@ final class EventLoop: @unchecked Sendable {
         Glibc.close(wakeFD)
     }
 
+    /// Accepts at most `acceptBatch` waiting connections, then lets the loop go on: the listener
+    /// is level-triggered and fires again. Between batches the loop reaps connections that were
+    /// reset while they queued; accepting a deep queue at once would hold thousands of dead
+    /// descriptors against `MAX_CONNECTIONS` and shut out live clients.
     private func acceptAll(now: Int64) {
-        while !draining {
+        for _ in 0..<Self.acceptBatch where !draining {
             var storage = sockaddr_storage()
             var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
             let fd = withUnsafeMutablePointer(to: &storage) {

@@ -10,6 +10,7 @@ others are still served promptly and that the server's memory stays bounded
 import multiprocessing
 import os
 import resource
+import signal
 import socket
 import struct
 import threading
@@ -213,3 +214,28 @@ def test_storm_of_connections_reset_at_once_does_not_disturb_others(start_findas
         "descriptors leaked: %d before the storm, %d after" % (fds_before, _server_fd_count(server.pid)))
     assert server.alive()
     assert_serves(server, "after the reset storm")
+
+
+def test_a_backlog_of_reset_connections_does_not_shut_out_a_live_one(start_findash):
+    """While the server is stopped (SIGSTOP: a starved machine), 1,500 connections complete
+    their handshake in the kernel's backlog and are reset; then a live client queues its
+    request behind them. Once the server runs again it must answer the live client: dead
+    connections are reaped between bounded accept batches instead of being held, all at once,
+    against MAX_CONNECTIONS (500 here), which would close the live one at once with a reset."""
+    dead = 1_500
+    _raise_nofile(dead + 500)
+    server = start_findash(MAX_CONNECTIONS="500", WORKERS="1")
+    linger = struct.pack("ii", 1, 0)
+    os.kill(server.pid, signal.SIGSTOP)
+    try:
+        for _ in range(dead):
+            s = socket.create_connection((server.host, server.port), timeout=5)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+            s.close()  # RST while the connection waits in the backlog
+        live = RawConnection(server, timeout=10)
+        live.send(simple_get())
+    finally:
+        os.kill(server.pid, signal.SIGCONT)
+    with live:
+        assert live.read_response().status == 200, "the live client behind %d reset connections was not served" % dead
+    assert server.alive()

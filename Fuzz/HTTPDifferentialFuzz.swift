@@ -80,13 +80,10 @@ func llhttpMessages(_ input: UnsafeRawBufferPointer) -> (messages: [Differential
 ///   count as one value (RFC 9110 §8.6 lets a recipient do that; differing ones are refused);
 /// - framing fields (Content-Length, Transfer-Encoding) in a chunked body's trailer section are
 ///   dropped like every trailer field (RFC 9110 §6.5.1: never used for framing).
-/// - the authority of an absolute-form target (`http://authority/p`) is ignored, not validated
-///   (RFC 9112 §3.2.2 lets the server take the path; findash serves one host);
 /// llhttp refuses all of these, and a front end that refuses them cannot be fooled by them.
 func tolerated(_ input: UnsafeRawBufferPointer, _ message: DifferentialMessage, llhttpError: String?) -> Bool {
     guard let error = llhttpError else { return false }
     if error == "HPE_UNEXPECTED_CONTENT_LENGTH: Duplicate Content-Length" { return true }
-    if error.hasPrefix("HPE_INVALID_URL"), let first = message.target.first, first | 0x20 == UInt8(ascii: "h") { return true }
     let framingError = error.hasPrefix("HPE_INVALID_CONTENT_LENGTH") || error.hasPrefix("HPE_UNEXPECTED_CONTENT_LENGTH")
         || error.hasPrefix("HPE_INVALID_TRANSFER_ENCODING")
     guard framingError else { return false }

@@ -45,6 +45,17 @@ enum ASCII {
         b > sp && b < 0x7F && b != hash
     }
 
+    /// RFC 3986 host and port: unreserved, pct-encoded, sub-delims, `:` and the IP-literal
+    /// brackets (no `@`: userinfo is refused).
+    static func isAuthorityByte(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return "-._~%!$&'()*+,;=:[]".utf8.contains(b)
+        }
+    }
+
     @inline(__always)
     static func isOWS(_ b: UInt8) -> Bool { b == sp || b == htab }
 

@@ -129,7 +129,8 @@ enum HTTPHeadParser {
     /// Finds the path and the query's first byte (after `?`) in the target (RFC 9112 §3.2).
     /// Accepted: origin-form `/p?q`; asterisk-form `*` for OPTIONS; absolute-form
     /// `http://authority/p?q` (and `https`), which servers MUST accept (§3.2.2) — the path is
-    /// taken from it and the authority ignored. Anything else is a 400.
+    /// taken from it; the authority is checked for its characters, not routed on. Anything
+    /// else is a 400.
     static func locatePath(
         _ p: UnsafeRawBufferPointer, _ target: Range<Int>, method: HTTPMethod
     ) -> Result<(Range<Int>, Int?), HTTPParseError> {
@@ -141,7 +142,12 @@ enum HTTPHeadParser {
         if first != ASCII.slash {
             guard let authorityStart = schemeEnd(p, target) else { return .failure(.badRequest("unsupported request-target form")) }
             var i = authorityStart
-            while i < target.upperBound, p[i] != ASCII.slash, p[i] != ASCII.question { i += 1 }
+            while i < target.upperBound, p[i] != ASCII.slash, p[i] != ASCII.question {
+                // RFC 3986 §3.2 host and port characters only; userinfo (`@`) is an error for
+                // http(s) URIs from an untrusted source (RFC 9110 §4.2.4).
+                guard ASCII.isAuthorityByte(p[i]) else { return .failure(.badRequest("invalid authority")) }
+                i += 1
+            }
             guard i > authorityStart else { return .failure(.badRequest("empty authority")) }
             pathStart = i
         }

@@ -54,34 +54,38 @@ extension Array where Element == UInt8 {
         append(decimal: frac)
     }
 
-    /// A JSON string literal (RFC 8259 §7 escapes).
+    /// A JSON string literal (RFC 8259 §7 escapes), with U+2028 and U+2029 escaped too: they
+    /// are valid JSON but end a line for JavaScript and some log shippers.
     public mutating func append(jsonString text: String) {
         append(UInt8(ascii: "\""))
         var text = text
-        // Fast path: most values (ids, paths, names) need no escaping and are copied at once.
-        let clean = text.withUTF8 { bytes -> Bool in
-            for byte in bytes where byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F { return false }
-            append(contentsOf: bytes)
-            return true
-        }
-        if clean {
-            append(UInt8(ascii: "\""))
-            return
-        }
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                append(UInt8(ascii: "\\"))
-                append(byte)
-            case 0x0A: append(ascii: "\\n")
-            case 0x0D: append(ascii: "\\r")
-            case 0x09: append(ascii: "\\t")
-            case 0..<0x20, 0x7F:
-                append(ascii: "\\u00")
-                append(Self.hexDigits[Int(byte >> 4)])
-                append(Self.hexDigits[Int(byte & 0xF)])
-            default:
-                append(byte)
+        text.withUTF8 { bytes in
+            // Fast path: most values (ids, paths, names) need no escaping and are copied at once.
+            if !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xE2 }) {
+                append(contentsOf: bytes)
+                return
+            }
+            var i = 0
+            while i < bytes.count {
+                let byte = bytes[i]
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                    append(UInt8(ascii: "\\"))
+                    append(byte)
+                case 0x0A: append(ascii: "\\n")
+                case 0x0D: append(ascii: "\\r")
+                case 0x09: append(ascii: "\\t")
+                case 0..<0x20, 0x7F:
+                    append(ascii: "\\u00")
+                    append(Self.hexDigits[Int(byte >> 4)])
+                    append(Self.hexDigits[Int(byte & 0xF)])
+                case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
+                    append(ascii: bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029")
+                    i += 2
+                default:
+                    append(byte)
+                }
+                i += 1
             }
         }
         append(UInt8(ascii: "\""))

@@ -41,7 +41,6 @@ public struct Logger: Sendable {
 
     public func isEnabled(_ level: LogLevel) -> Bool { level >= minimum }
 
-    func sinkWrite(_ line: String) { sink.write(line) }
     func sinkWrite(_ line: [UInt8]) { sink.write(bytes: line) }
 
     /// Waits until queued lines are written (before the process exits).
@@ -49,12 +48,22 @@ public struct Logger: Sendable {
 
     public func log(_ level: LogLevel, _ message: String, _ fields: [(String, String)] = []) {
         guard level >= minimum else { return }
-        var line = "{\"timestamp\":\"\(Self.timestamp())\",\"level\":\"\(level.name)\",\"service\":\"\(service)\",\"message\":"
-        line += Self.quoted(message)
+        var line = [UInt8]()
+        line.append(ascii: "{\"timestamp\":\"")
+        line.append(utf8: Self.timestamp())
+        line.append(ascii: "\",\"level\":\"")
+        line.append(utf8: level.name)
+        line.append(ascii: "\",\"service\":")
+        line.append(jsonString: service)
+        line.append(ascii: ",\"message\":")
+        line.append(jsonString: message)
         for (name, value) in fields {
-            line += ",\(Self.quoted(name)):\(Self.quoted(value))"
+            line.append(UInt8(ascii: ","))
+            line.append(jsonString: name)
+            line.append(UInt8(ascii: ":"))
+            line.append(jsonString: value)
         }
-        line += "}\n"
+        line.append(ascii: "}\n")
         sinkWrite(line)
     }
 
@@ -76,26 +85,6 @@ public struct Logger: Sendable {
         return "\(pad(tm.tm_year + 1900, 4))-\(pad(tm.tm_mon + 1, 2))-\(pad(tm.tm_mday, 2))T\(pad(tm.tm_hour, 2)):\(pad(tm.tm_min, 2)):\(pad(tm.tm_sec, 2)).\(pad(millis, 3))Z"
     }
 
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
 }
 
 extension Logger {

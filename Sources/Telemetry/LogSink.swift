@@ -27,18 +27,6 @@ public final class LogSink: @unchecked Sendable {
         pthread_detach(thread)
     }
 
-    /// Queues one complete line (ending in "\n").
-    public func write(_ line: String) {
-        pthread_mutex_lock(mutex)
-        if pending.count + line.utf8.count > Self.capacity {
-            dropped += 1
-        } else {
-            pending.append(contentsOf: line.utf8)
-            pthread_cond_signal(cond)
-        }
-        pthread_mutex_unlock(mutex)
-    }
-
     /// Queues one complete line already encoded (ending in "\n").
     public func write(bytes line: [UInt8]) {
         pthread_mutex_lock(mutex)

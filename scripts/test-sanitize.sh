@@ -10,10 +10,8 @@
 # Every step runs even when an earlier one failed; each prints its time, and the
 # summary lists them. Sanitizer reports of the servers that the live tests start go
 # to .local/sanitize/<kind>/report.* (ASAN_OPTIONS / TSAN_OPTIONS log_path) and fail
-# the step even when every test passed, so a report can never hide in a log — except
-# TSan's reports of two accesses both inside `withLock` closures, which are set aside
-# in .local/sanitize/thread/mutex-false-positives/ and counted (TSan cannot see
-# Synchronization.Mutex on Linux; see tsan_classify). JUnit/xUnit results go to
+# the step even when every test passed, so a report can never hide in a log (shared state
+# sits behind Basics.Locked, a pthread mutex that TSan sees). JUnit/xUnit results go to
 # .local/test-results/{swift,live}-{thread,address}*.xml for scripts/security-report.py.
 #
 # Measured on the 2-core machine: about 14 min in all (unit steps 40 s each with a
@@ -59,11 +57,9 @@ step() {
     fi
 }
 
-# Prints the sanitizer reports in DIR (demangled, first lines of each); fails if any
-# report is left after classification (tsan_classify).
+# Prints the sanitizer reports in DIR (demangled, first lines of each); fails if there is any.
 check_reports() {
     local dir=$1 f n=0
-    tsan_classify "$dir" || true
     shopt -s nullglob
     for f in "$dir"/report.*; do
         [[ -s $f ]] || continue
@@ -74,63 +70,6 @@ check_reports() {
     shopt -u nullglob
     ((n == 0)) || { note "$n sanitizer report(s) in $dir"; return 1; }
     note "no sanitizer report in $dir"
-}
-
-# ThreadSanitizer cannot see Swift's Synchronization.Mutex on Linux (futex and atomics in the
-# uninstrumented standard library): two accesses that are both inside `….withLock { }` closures
-# are reported as a "Swift access race" although the lock orders them. Such reports (in both
-# stacks, one of the first three project frames is a line that calls withLock) are moved to
-# DIR/mutex-false-positives/ and counted; everything else stays a failure.
-tsan_classify() {
-    local dir=$1
-    python3 - "$dir" "$ROOT" <<'PY'
-import glob, os, re, sys
-d, root = sys.argv[1], sys.argv[2]
-fp_dir = os.path.join(d, "mutex-false-positives")
-kept = moved = 0
-frame = re.compile(r"^\s+#\d+ .*? (/\S+?\.swift):(\d+)")
-def line_of(path, n):
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            for i, text in enumerate(f, 1):
-                if i == n:
-                    return text
-    except OSError:
-        pass
-    return ""
-for report in glob.glob(os.path.join(d, "report.*")):
-    text = open(report, encoding="utf-8", errors="replace").read()
-    blocks = text.split("==================")
-    real = []
-    for block in blocks:
-        if "WARNING: ThreadSanitizer" not in block:
-            continue
-        if "Swift access race" not in block and "data race" not in block:
-            real.append(block); continue
-        # The two access stacks: up to the first blank line after each access header.
-        stacks = re.split(r"\n\s*\n", block)
-        locked = []
-        for stack in stacks[:2]:
-            # The access sits in a closure run by withLock: one of its first project frames
-            # is the line that calls withLock.
-            lines = [line_of(m.group(1), int(m.group(2)))
-                     for m in map(frame.match, stack.splitlines()) if m and m.group(1).startswith(root)][:3]
-            locked.append(any("withLock" in text for text in lines))
-        if len(locked) == 2 and all(locked):
-            moved += 1
-        else:
-            real.append(block)
-    if real:
-        kept += len(real)
-        with open(report, "w") as f:
-            f.write("==================".join([""] + real))
-    else:
-        os.makedirs(fp_dir, exist_ok=True)
-        os.replace(report, os.path.join(fp_dir, os.path.basename(report)))
-if moved:
-    print("    %d ThreadSanitizer report(s) of accesses inside Mutex.withLock on both sides set aside "
-          "(Synchronization.Mutex is invisible to TSan on Linux)" % moved)
-PY
 }
 
 # LeakSanitizer suppressions: XCTest's own runner leaks a few objects when it finds no XCTest

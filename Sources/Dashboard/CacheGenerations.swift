@@ -1,4 +1,4 @@
-import Synchronization
+import Basics
 
 /// Where generation tokens are shared between processes: memcached for replicas sharing a
 /// cache, or a dictionary in this process. `nil` / `false` mean "unavailable right now".
@@ -39,7 +39,7 @@ public final class CacheGenerations: Sendable {
         /// used once but not remembered.
         var changes = 0
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let store: any GenerationStore
     private let refreshNanoseconds: Int64
 
@@ -161,7 +161,7 @@ public final class CacheGenerations: Sendable {
 
 /// Tokens kept in this process (no memcached): always available.
 public final class LocalGenerationStore: GenerationStore {
-    private let values = Mutex<[String: String]>([:])
+    private let values = Locked<[String: String]>([:])
 
     public init() {}
 

@@ -1,3 +1,4 @@
+import Basics
 import Glibc
 import HTTP1
 import PQ
@@ -66,9 +67,9 @@ public final class DashboardApp: HTTPApplication {
 
     /// Metrics and the access-log line of a finished request.
     private func finish(_ context: RequestContext, _ response: HTTPServerResponse) {
-        let elapsed = Double(MonotonicNow.nanoseconds() - context.started) / 1e9
+        let elapsed = Double(MonotonicClock.now() - context.started) / 1e9
         metrics.observe(endpoint: context.endpoint, tenantType: context.tenant?.type, tenantKey: context.tenant?.key,
-                        status: response.status, seconds: elapsed, nowSeconds: MonotonicNow.nanoseconds() / 1_000_000_000)
+                        status: response.status, seconds: elapsed, nowSeconds: MonotonicClock.now() / 1_000_000_000)
         logger.access(requestID: context.requestID, method: context.method, path: context.path, status: response.status,
                       tenantType: context.tenant?.type, tenantID: context.tenant?.id, subject: context.subject,
                       endpoint: context.endpoint, durationMs: elapsed * 1000, cacheHit: context.cacheHit,
@@ -96,7 +97,7 @@ public final class DashboardApp: HTTPApplication {
         case "/openapi.json":
             return .respond(HTTPServerResponse(status: 200, headerBytes: commonHeaders(requestID) + Self.openAPIHeaders, body: OpenAPIDocument.json))
         case "/metrics":
-            let body = Array(metrics.render(nowSeconds: MonotonicNow.nanoseconds() / 1_000_000_000).utf8)
+            let body = Array(metrics.render(nowSeconds: MonotonicClock.now() / 1_000_000_000).utf8)
             return .respond(HTTPServerResponse(status: 200, headerBytes: commonHeaders(requestID) + Self.metricsHeaders, body: body))
         case "/health/dashboard":
             return .async { [self] complete in
@@ -121,9 +122,9 @@ public final class DashboardApp: HTTPApplication {
         let requestID = context.requestID
         guard settings.enabled else { return .respond(problem(.dashboardDisabled, requestID: requestID)) }
         let tenant: Tenant
-        let authStart = MonotonicNow.nanoseconds()
+        let authStart = MonotonicClock.now()
         let outcome = authenticator.authenticate(authorization: head.headers.first("authorization"), now: WallClock.now())
-        context.authNs = MonotonicNow.nanoseconds() - authStart
+        context.authNs = MonotonicClock.now() - authStart
         switch outcome {
         case .authenticated(let t, let subject):
             tenant = t
@@ -133,7 +134,7 @@ public final class DashboardApp: HTTPApplication {
         case .forbidden: return .respond(problem(.forbidden, requestID: requestID))
         }
         if let limiter {
-            let decision = limiter.take(tenant.key, now: MonotonicNow.nanoseconds())
+            let decision = limiter.take(tenant.key, now: MonotonicClock.now())
             var lines = HTTPServerResponse(status: 0)
             lines.addHeader("X-RateLimit-Limit", String(limiter.burst))
             lines.addHeader("X-RateLimit-Remaining", String(decision.remaining))
@@ -161,25 +162,25 @@ public final class DashboardApp: HTTPApplication {
 
         // Keys: generation tokens, then the tenant, so no key of one tenant can equal another's
         // (tenant ids cannot contain ':'), and a changed tenant's keys change at once.
-        let now = MonotonicNow.nanoseconds()
+        let now = MonotonicClock.now()
         if let prefix = generations.knownPrefix(for: tenant.key, now: now),
            let cached = local.get(endpoint.cacheKey(prefix: prefix, tenant: tenant, parameters: parameters), now: now) {
             metrics.cacheHits.add(1, ordering: .relaxed)
-            context.cacheNs = MonotonicNow.nanoseconds() - now
+            context.cacheNs = MonotonicClock.now() - now
             return .respond(respond(.success((cached, hit: true))))
         }
         return .async { [self] complete in
             runner {
-                let lookup = MonotonicNow.nanoseconds()
+                let lookup = MonotonicClock.now()
                 guard let prefix = self.generations.resolvePrefix(for: tenant.key, now: lookup) else {
                     // Change notifications are down: nothing cached can be trusted.
                     complete(respond(self.computeFresh(endpoint, tenant, parameters, context: context)))
                     return
                 }
                 let key = endpoint.cacheKey(prefix: prefix, tenant: tenant, parameters: parameters)
-                if let cached = self.local.get(key, now: MonotonicNow.nanoseconds()) {
+                if let cached = self.local.get(key, now: MonotonicClock.now()) {
                     self.metrics.cacheHits.add(1, ordering: .relaxed)
-                    context.cacheNs = MonotonicNow.nanoseconds() - lookup
+                    context.cacheNs = MonotonicClock.now() - lookup
                     complete(respond(.success((cached, hit: true))))
                     return
                 }
@@ -195,19 +196,19 @@ public final class DashboardApp: HTTPApplication {
     private func fill(_ key: ResponseKey, _ endpoint: DashboardEndpoint, _ tenant: Tenant, _ parameters: DashboardParameters,
                       context: RequestContext, lookupStarted: Int64) -> Result<(CachedResponse, hit: Bool), Problem> {
         if let shared, let cached = shared.get(key.text) {
-            local.set(key, cached, ttlNanoseconds: ttlNanoseconds, now: MonotonicNow.nanoseconds())
+            local.set(key, cached, ttlNanoseconds: ttlNanoseconds, now: MonotonicClock.now())
             metrics.cacheHits.add(1, ordering: .relaxed)
-            context.cacheNs = MonotonicNow.nanoseconds() - lookupStarted
+            context.cacheNs = MonotonicClock.now() - lookupStarted
             return .success((cached, hit: true))
         }
         metrics.cacheMisses.add(1, ordering: .relaxed)
-        context.cacheNs = MonotonicNow.nanoseconds() - lookupStarted
+        context.cacheNs = MonotonicClock.now() - lookupStarted
         let result = computeFresh(endpoint, tenant, parameters, context: context)
         if case .success(let (cached, _)) = result {
-            let store = MonotonicNow.nanoseconds()
+            let store = MonotonicClock.now()
             local.set(key, cached, ttlNanoseconds: ttlNanoseconds, now: store)
             shared?.set(key.text, cached, ttlSeconds: settings.cacheTTLSeconds)
-            context.cacheNs += MonotonicNow.nanoseconds() - store
+            context.cacheNs += MonotonicClock.now() - store
         }
         return result
     }
@@ -220,10 +221,10 @@ public final class DashboardApp: HTTPApplication {
             let body = try service.compute(endpoint, tenant: tenant, parameters: parameters,
                                            generatedAt: WallClock.rfc3339(epochSeconds: WallClock.now()),
                                            deadline: service.deadline(arrival: context.started), timing: &timing)
-            let hashing = MonotonicNow.nanoseconds()
+            let hashing = MonotonicClock.now()
             let cached = CachedResponse(body: body)
             context.dbNs = timing.db
-            context.encodeNs = timing.encode + MonotonicNow.nanoseconds() - hashing
+            context.encodeNs = timing.encode + MonotonicClock.now() - hashing
             return .success((cached, hit: false))
         } catch {
             logger.warning("dashboard computation failed", [("error", error.logDescription), ("endpoint", endpoint.path)])

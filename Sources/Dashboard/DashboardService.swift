@@ -1,3 +1,4 @@
+import Basics
 import PQ
 
 /// Computes dashboard bodies from PostgreSQL: one statement, one snapshot, one round trip.
@@ -21,8 +22,8 @@ public final class DashboardService: Sendable {
     /// - Parameter timing: receives the nanoseconds spent in the database and in encoding.
     public func compute(_ endpoint: DashboardEndpoint, tenant: Tenant, parameters p: DashboardParameters, generatedAt: String,
                         deadline: Int64, timing: inout (db: Int64, encode: Int64)) throws(PQError) -> [UInt8] {
-        let start = MonotonicNow.nanoseconds()
-        func remaining() -> Double { Double(deadline - MonotonicNow.nanoseconds()) / 1e9 }
+        let start = MonotonicClock.now()
+        func remaining() -> Double { Double(deadline - MonotonicClock.now()) / 1e9 }
         // Queued too long behind other work: answer now rather than late ("busy", not
         // "database down": the database may be fine).
         guard remaining() > 0.05 else { throw .poolTimeout }
@@ -39,10 +40,10 @@ public final class DashboardService: Sendable {
             // once more, on a fresh one. Safe: the statement only reads.
             result = try run(query, tenant: tenant, remaining: remaining)
         }
-        let queried = MonotonicNow.nanoseconds()
+        let queried = MonotonicClock.now()
         let renderer = DashboardRenderer(tenant: tenant, parameters: p, generatedAt: generatedAt)
         let body = renderer.body(endpoint, rows: DashboardRows(rows: result.rows))
-        timing = (queried - start, MonotonicNow.nanoseconds() - queried)
+        timing = (queried - start, MonotonicClock.now() - queried)
         return body
     }
 

@@ -1,6 +1,6 @@
+import Basics
 import Dispatch
 import PQ
-import Synchronization
 
 /// `/health/dashboard`: a real database round trip and a cache probe, each bounded, on a
 /// dedicated thread with a dedicated connection — so a replica whose workers and pool are all
@@ -14,13 +14,13 @@ public final class HealthChecker: Sendable {
     private let settings: DashboardSettings
     private let runner: JobRunner
     /// Only touched on the health thread (the runner is a single-thread pool).
-    private let connection = Mutex<PQConnection?>(nil)
+    private let connection = Locked<PQConnection?>(nil)
     private struct Rounds: ~Copyable {
         var number = 0
         var running = false
         var waiters: [Completion] = []
     }
-    private let rounds = Mutex(Rounds())
+    private let rounds = Locked(Rounds())
 
     /// - Parameter runner: a pool of its own (one thread), never the dashboard's workers.
     /// - Parameter sessionSettings: the dashboard pool's session settings (its role included), so
@@ -99,13 +99,13 @@ public final class HealthChecker: Sendable {
 
     /// `SELECT 1` on the dedicated connection, reconnecting when needed; 1.5 s in all at most.
     private func probeDatabase() -> Bool {
-        let deadline = MonotonicNow.nanoseconds() + 1_500_000_000
+        let deadline = MonotonicClock.now() + 1_500_000_000
         return connection.withLock { slot in
             if slot == nil || slot!.isBroken {
                 slot = try? PQConnection(conninfo: conninfo, timeoutSeconds: 1.0, settings: sessionSettings)
             }
             guard let conn = slot else { return false }
-            let remaining = Double(deadline - MonotonicNow.nanoseconds()) / 1e9
+            let remaining = Double(deadline - MonotonicClock.now()) / 1e9
             guard remaining > 0.05 else { return false }
             do {
                 _ = try conn.query("SELECT 1", timeoutSeconds: min(1.0, remaining))
@@ -117,9 +117,9 @@ public final class HealthChecker: Sendable {
     }
 
     private func timed(_ body: () -> Bool) -> (Bool, Int64) {
-        let start = MonotonicNow.nanoseconds()
+        let start = MonotonicClock.now()
         let ok = body()
-        return (ok, MonotonicNow.nanoseconds() - start)
+        return (ok, MonotonicClock.now() - start)
     }
 
     /// Nanoseconds as milliseconds with one decimal ("1.2").

@@ -1,3 +1,4 @@
+import Basics
 import Telemetry
 
 /// Writes JSON straight into bytes. Money and percentages arrive as PostgreSQL's exact decimal

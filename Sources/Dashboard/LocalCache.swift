@@ -1,4 +1,4 @@
-import Synchronization
+import Basics
 
 /// The in-process cache: bounded by bytes, entries expire after their TTL, oldest evicted
 /// first. In front of memcached it saves a network round trip on hot keys; without memcached
@@ -14,7 +14,7 @@ public final class LocalCache<Key: Hashable & Sendable>: Sendable {
         var orderHead = 0
         var bytes = 0
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let maxBytes: Int
     /// Bytes counted per entry besides its body (key, bookkeeping).
     private static var entryOverhead: Int { 128 }

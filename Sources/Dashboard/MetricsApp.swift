@@ -1,3 +1,4 @@
+import Basics
 import HTTP1
 import Telemetry
 
@@ -21,7 +22,7 @@ public final class MetricsApp: HTTPApplication {
             return .respond(HTTPServerResponse(status: 405, headerBytes: headers, body: Problem.methodNotAllowed(allow: "GET, HEAD").body))
         }
         headers.append(ascii: "Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n")
-        let body = Array(metrics.render(nowSeconds: MonotonicNow.nanoseconds() / 1_000_000_000).utf8)
+        let body = Array(metrics.render(nowSeconds: MonotonicClock.now() / 1_000_000_000).utf8)
         return .respond(HTTPServerResponse(status: 200, headerBytes: headers, body: body))
     }
 

@@ -1,4 +1,4 @@
-import Synchronization
+import Basics
 
 /// A token bucket per tenant (`RATE_LIMIT_RPS` refill, `RATE_LIMIT_BURST` capacity), so one
 /// noisy tenant cannot starve the others. Memory stays bounded however many tenants call: a
@@ -21,7 +21,7 @@ public final class RateLimiter: Sendable {
 
     public let rate: Double
     public let burst: Int
-    private let buckets = Mutex<[String: Bucket]>([:])
+    private let buckets = Locked<[String: Bucket]>([:])
     private let maxTenants: Int
 
     public init(rate: Double, burst: Int, maxTenants: Int = 100_000) {

@@ -1,3 +1,4 @@
+import Basics
 import Glibc
 import HTTP1
 import Telemetry
@@ -35,14 +36,14 @@ final class RequestContext: @unchecked Sendable {
         bytes.append(ascii: ", encode;dur=")
         bytes.append(millisecondsFromNanoseconds: encodeNs)
         bytes.append(ascii: ", total;dur=")
-        bytes.append(millisecondsFromNanoseconds: MonotonicNow.nanoseconds() - started)
+        bytes.append(millisecondsFromNanoseconds: MonotonicClock.now() - started)
     }
 
     init(head: HTTPRequestHead) {
         requestID = RequestID.resolve(head.headers.first("x-request-id"))
         method = head.method.name
         path = head.path
-        started = MonotonicNow.nanoseconds()
+        started = MonotonicClock.now()
         endpoint = RequestContext.routeTemplate(head.path)
     }
 
@@ -55,14 +56,5 @@ final class RequestContext: @unchecked Sendable {
         default:
             return "other"
         }
-    }
-}
-
-/// Monotonic nanoseconds (the Reactor's clock is not visible here).
-enum MonotonicNow {
-    static func nanoseconds() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
     }
 }

@@ -1,9 +1,9 @@
-import Synchronization
+import Basics
 
 /// Concurrent requests for the same cache key share one computation (no stampede on a miss).
 final class SingleFlight<Value: Sendable>: Sendable {
     typealias Waiter = @Sendable (Value) -> Void
-    private let waiting = Mutex<[String: [Waiter]]>([:])
+    private let waiting = Locked<[String: [Waiter]]>([:])
 
     /// Returns true when the caller leads and must compute, then call `finish`.
     func join(_ key: String, _ waiter: @escaping Waiter) -> Bool {

@@ -1,4 +1,4 @@
-import Synchronization
+import Basics
 
 /// Remembers tokens whose signature and claims were already checked, so a client that sends the
 /// same token on every request pays for HMAC/RSA/ECDSA once. `exp` is still enforced on every
@@ -9,7 +9,7 @@ final class VerifiedTokenCache: Sendable {
         let outcome: AuthOutcome
         let expires: Int64
     }
-    private let entries = Mutex<[String: Entry]>([:])
+    private let entries = Locked<[String: Entry]>([:])
     private let capacity: Int
 
     init(capacity: Int = 10_000) { self.capacity = capacity }

@@ -1,4 +1,4 @@
-import Synchronization
+import Basics
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -19,7 +19,7 @@ final class MemcacheBreaker: Sendable {
         var openUntil: UInt64 = 0
     }
 
-    private let entries = Mutex<[String: Entry]>([:])
+    private let entries = Locked<[String: Entry]>([:])
     private let limit: Int
     private let openNanoseconds: UInt64
 

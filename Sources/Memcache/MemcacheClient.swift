@@ -1,5 +1,5 @@
+import Basics
 import CLibMemcached
-import Synchronization
 
 /// A memcached client over libmemcached, safe to share between threads.
 ///
@@ -17,8 +17,8 @@ import Synchronization
 /// cloned instead of waiting (the cache must never add queueing latency); at most
 /// `poolSize` handles are kept.
 public final class MemcacheClient: Sendable {
-    private let prototype: Mutex<MemcacheHandle?>
-    private let idle = Mutex<[MemcacheHandle]>([])
+    private let prototype: Locked<MemcacheHandle?>
+    private let idle = Locked<[MemcacheHandle]>([])
     private let poolSize: Int
     /// Stops paying the timeout on every call to a server that is up but silent.
     private let breaker = MemcacheBreaker(limit: Int(MemcacheClient.failureLimit), openSeconds: MemcacheClient.retrySeconds)
@@ -39,7 +39,7 @@ public final class MemcacheClient: Sendable {
     public init(servers: [MemcacheServer], timeoutMilliseconds: Int = 50, poolSize: Int = 16, binaryProtocol: Bool = false) {
         self.poolSize = max(1, poolSize)
         guard let handle = MemcacheHandle(memcached_create(nil)) else {
-            prototype = Mutex(nil)
+            prototype = Locked(nil)
             return
         }
         let raw = handle.raw
@@ -64,7 +64,7 @@ public final class MemcacheClient: Sendable {
         for server in servers where (1...65535).contains(server.port) {
             _ = memcached_server_add(raw, server.host, in_port_t(server.port))
         }
-        prototype = Mutex(handle)
+        prototype = Locked(handle)
     }
 
     /// The value stored under `key`, or nil on a miss.

@@ -1,3 +1,4 @@
+import Basics
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -19,11 +20,7 @@ struct PQDeadline {
         uptimeNanoseconds = now &+ UInt64(delta)
     }
 
-    static func nowNanoseconds() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
-    }
+    static func nowNanoseconds() -> UInt64 { UInt64(MonotonicClock.now()) }
 
     var hasPassed: Bool { PQDeadline.nowNanoseconds() >= uptimeNanoseconds }
 

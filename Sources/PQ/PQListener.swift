@@ -1,3 +1,4 @@
+import Basics
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -27,7 +28,7 @@ public final class PQListener: Sendable {
     private let onStateChange: @Sendable (Bool) -> Void
 
     private let stopping = Atomic<Bool>(false)
-    private let thread = Mutex<(started: Bool, handle: pthread_t?)>((false, nil))
+    private let thread = Locked<(started: Bool, handle: pthread_t?)>((false, nil))
     /// A pipe whose read end the thread polls, so `stop()` wakes it at once.
     private let wakeRead: Int32
     private let wakeWrite: Int32

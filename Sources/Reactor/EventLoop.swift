@@ -1,7 +1,7 @@
+import Basics
 import CLinux
 import Glibc
 import HTTP1
-import Synchronization
 
 /// One epoll loop on its own thread: accepts on its own `SO_REUSEPORT` listener, reads, parses,
 /// dispatches to the application and writes responses.
@@ -46,7 +46,7 @@ final class EventLoop: @unchecked Sendable {
         var completions: [(UInt64, HTTPServerResponse)] = []
         var drainRequested = false
     }
-    private let mailbox = Mutex(Mailbox())
+    private let mailbox = Locked(Mailbox())
 
     init(config: HTTPServerConfiguration, app: any HTTPApplication, counter: ConnectionCounter) throws(SystemError) {
         self.config = config
@@ -316,7 +316,7 @@ final class EventLoop: @unchecked Sendable {
         // RFC 9110 §8.6: no Content-Length on 204, nor on 304 (it would have to be the 200's).
         if response.status != 304 && response.status != 204 {
             bytes.append(contentsOf: Self.contentLengthPrefix)
-            appendDecimal(response.body.count, to: &bytes)
+            bytes.append(decimal: response.body.count)
             bytes.append(13); bytes.append(10)
         }
         bytes.append(contentsOf: keepAlive ? Self.keepAliveLine : Self.closeLine)
@@ -480,26 +480,7 @@ final class EventLoop: @unchecked Sendable {
 
     // MARK: Constant bytes
 
-        private static let contentLengthPrefix = Array("Content-Length: ".utf8)
+    private static let contentLengthPrefix = Array("Content-Length: ".utf8)
     private static let keepAliveLine = Array("Connection: keep-alive\r\n".utf8)
     private static let closeLine = Array("Connection: close\r\n".utf8)
-}
-
-@inline(__always)
-func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
-    if value == 0 { bytes.append(UInt8(ascii: "0")); return }
-    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-    var v = value
-    var n = 0
-    withUnsafeMutableBytes(of: &digits) { buf in
-        while v > 0 {
-            buf[n] = UInt8(truncatingIfNeeded: v % 10) + 48
-            v /= 10
-            n += 1
-        }
-        while n > 0 {
-            n -= 1
-            bytes.append(buf[n])
-        }
-    }
 }

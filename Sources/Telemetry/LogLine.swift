@@ -1,3 +1,4 @@
+import Basics
 import Glibc
 
 /// Severity, ordered; `LOG_LEVEL` sets the lowest one written.

@@ -1,3 +1,4 @@
+import Basics
 import Synchronization
 
 /// The process's counters and histograms, rendered in the Prometheus text format (0.0.4).
@@ -29,10 +30,10 @@ public final class Metrics: Sendable {
         /// Tenant key → last seen (monotonic seconds); pruned to the last 5 minutes.
         var tenants: [String: Int64] = [:]
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Gauges read at scrape time (pool, connections, …): name, help, value.
-    private let gauges: Mutex<[@Sendable () -> [(String, String, Double)]]> = Mutex([])
+    private let gauges: Locked<[@Sendable () -> [(String, String, Double)]]> = Locked([])
 
     public init() {}
 

@@ -83,6 +83,8 @@ public final class DashboardApp: HTTPApplication {
         guard endpoint != nil || isMetrics || head.path == "/health" || head.path == "/health/dashboard" || head.path == "/openapi.json" else {
             return .respond(problem(.notFound, requestID: requestID))
         }
+        // Switched off, the dashboard routes do not exist, whatever the method (CONTRACT §5).
+        if endpoint != nil && !settings.enabled { return .respond(problem(.dashboardDisabled, requestID: requestID)) }
         switch head.method {
         case .get, .head: break
         case .options where !settings.corsAllowedOrigins.isEmpty:
@@ -120,10 +122,11 @@ public final class DashboardApp: HTTPApplication {
 
     private func dashboard(_ endpoint: DashboardEndpoint, head: HTTPRequestHead, context: RequestContext) -> HTTPHandlerResult {
         let requestID = context.requestID
-        guard settings.enabled else { return .respond(problem(.dashboardDisabled, requestID: requestID)) }
         let tenant: Tenant
         let authStart = MonotonicClock.now()
-        let outcome = authenticator.authenticate(authorization: head.headers.first("authorization"), now: WallClock.now())
+        // Authorization is a singleton field (RFC 9110 §11.6.2): two of them are refused rather
+        // than letting this server and a proxy in front of it pick different ones.
+        let outcome = authenticator.authenticate(authorization: head.headers.single("authorization"), now: WallClock.now())
         context.authNs = MonotonicClock.now() - authStart
         switch outcome {
         case .authenticated(let t, let subject):

@@ -31,13 +31,19 @@ public struct DashboardParameters: Sendable, Equatable {
         public let reason: String
     }
 
-    /// Validates `rawQuery` against CONTRACT §4. Unknown parameters are ignored; the first value
-    /// of a repeated parameter counts.
+    /// The parameters of CONTRACT §4; every other name is ignored.
+    public static let knownNames = ["from", "to", "as_of", "granularity", "top", "include_inactive"]
+
+    /// Validates `rawQuery` against CONTRACT §4. Unknown parameters are ignored, even when their
+    /// bytes are not valid percent-encoded UTF-8; the first value of a repeated parameter counts.
     public static func parse(rawQuery: Substring, today: CivilDate) -> Result<DashboardParameters, Invalid> {
-        guard let pairs = QueryParameters.parse(rawQuery) else {
-            return .failure(Invalid(parameter: "query", reason: "the query string is not valid percent-encoded UTF-8"))
+        let pairs = QueryParameters.lossyItems(rawQuery)
+        for name in knownNames {
+            if let pair = pairs.first(where: { $0.name == name }), pair.value == nil {
+                return .failure(Invalid(parameter: name, reason: "must be valid percent-encoded UTF-8"))
+            }
         }
-        func first(_ name: String) -> String? { pairs.first { $0.name == name }?.value }
+        func first(_ name: String) -> String? { pairs.first { $0.name == name }?.value ?? nil }
         func date(_ name: String) -> Result<CivilDate?, Invalid> {
             guard let text = first(name) else { return .success(nil) }
             guard let day = CivilDate(iso: Substring(text)) else {

@@ -181,7 +181,8 @@ enum DashboardSQL {
                 """
 
         case .budgets:
-            // The calendar period containing as_of, cut to starts_on / ends_on; spent from the
+            // The calendar period containing as_of, cut to starts_on / ends_on (and to the end of
+            // year 9999); spent from the
             // period's first day to as_of; status compared exactly, not through the percentage.
             return row(section, ordinal: "row_number() OVER (ORDER BY name COLLATE \"C\", id)", [
                 "id::text", "name", "category", "currency::text", "period", "period_start::text", "period_end::text",
@@ -196,7 +197,8 @@ enum DashboardSQL {
                        FROM budgets bu
                        CROSS JOIN LATERAL (
                            SELECT GREATEST(c.start, bu.starts_on) AS period_start,
-                                  CASE WHEN bu.ends_on IS NULL THEN c.finish ELSE LEAST(c.finish, bu.ends_on) END AS period_end
+                                  -- The calendar stops at 9999-12-31 (CONTRACT §2: dates are YYYY-MM-DD).
+                                  LEAST(c.finish, COALESCE(bu.ends_on, c.finish), DATE '9999-12-31') AS period_end
                            FROM (SELECT s.start, (s.start + s.step)::date - 1 AS finish
                                  FROM (SELECT date_trunc(u.unit, $5::date::timestamp)::date AS start, u.step
                                        FROM (SELECT CASE bu.period WHEN 'weekly' THEN 'week' WHEN 'monthly' THEN 'month'

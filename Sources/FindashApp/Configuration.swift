@@ -107,7 +107,16 @@ public struct Configuration: Sendable {
             }
         }
         if let v = value("CORS_ALLOWED_ORIGINS") {
-            c.dashboard.corsAllowedOrigins = v.split(separator: ",").map { String($0.trimmingSpaces) }.filter { !$0.isEmpty }
+            c.dashboard.corsAllowedOrigins = []
+            for item in v.split(separator: ",").map({ String($0.trimmingSpaces) }) where !item.isEmpty {
+                // Compared byte for byte with the browser's Origin header, always a lowercase
+                // `scheme://host[:port]`: anything else would silently match nothing.
+                guard let origin = Self.serializedOrigin(item) else {
+                    throw ConfigurationError(variable: "CORS_ALLOWED_ORIGINS",
+                                             problem: "must list origins such as https://app.example.com (no path, no trailing slash, no *)")
+                }
+                c.dashboard.corsAllowedOrigins.append(origin)
+            }
         }
         if let v = value("LOG_LEVEL") {
             guard let level = LogLevel(name: v) else {
@@ -200,4 +209,43 @@ func processEnvironment() -> [String: String] {
         pointer += 1
     }
     return result
+}
+
+extension Configuration {
+    /// `http(s)://host[:port]` in the lowercase form browsers send in `Origin`; nil for anything
+    /// else (`*`, `null`, a path, userinfo, an empty host, a port outside 1–65535).
+    static func serializedOrigin(_ text: String) -> String? {
+        let lowered = text.lowercased()
+        let authority: Substring
+        if lowered.hasPrefix("https://") {
+            authority = lowered.dropFirst(8)
+        } else if lowered.hasPrefix("http://") {
+            authority = lowered.dropFirst(7)
+        } else {
+            return nil
+        }
+        if authority.hasPrefix("[") {  // an IPv6 literal
+            guard let close = authority.firstIndex(of: "]") else { return nil }
+            let inside = authority.dropFirst()[..<close]
+            let rest = authority[authority.index(after: close)...]
+            guard !inside.isEmpty, inside.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }),
+                  rest.isEmpty || Self.isPort(rest) else { return nil }
+            return lowered
+        }
+        var host = authority
+        if let colon = authority.firstIndex(of: ":") {
+            host = authority[..<colon]
+            guard Self.isPort(authority[colon...]) else { return nil }
+        }
+        guard !host.isEmpty, host.allSatisfy({ ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" || $0 == "." }) else { return nil }
+        return lowered
+    }
+
+    /// `:` followed by a port number 1–65535.
+    private static func isPort(_ text: Substring) -> Bool {
+        let digits = text.dropFirst()
+        guard text.first == ":", (1...5).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+              let port = Int(digits), (1...65535).contains(port) else { return false }
+        return true
+    }
 }

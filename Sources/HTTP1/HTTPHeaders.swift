@@ -46,6 +46,17 @@ public struct HTTPHeaders: Sendable, Equatable, RandomAccessCollection, CustomSt
         return nil
     }
 
+    /// The value of the one field with this name; nil when there is none or more than one (for
+    /// singleton fields, where a repeat is an error rather than a choice).
+    public func single(_ name: String) -> String? {
+        var found: String?
+        for f in fields where ASCII.equalsIgnoringCase(f.name, name) {
+            if found != nil { return nil }
+            found = f.value
+        }
+        return found
+    }
+
     /// The values of every field with this name, in order.
     public func all(_ name: String) -> [String] {
         fields.filter { ASCII.equalsIgnoringCase($0.name, name) }.map(\.value)

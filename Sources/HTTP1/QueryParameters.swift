@@ -17,14 +17,26 @@ public struct QueryParameters: Sendable, Equatable {
     /// without `=` has an empty value. Returns nil when any `%` is not followed by two hex digits,
     /// when decoded text is not valid UTF-8, or when it contains NUL.
     public static func parse(_ raw: some StringProtocol) -> [Item]? {
-        if let result = raw.utf8.withContiguousStorageIfAvailable({ parse(UnsafeRawBufferPointer($0)) }) {
-            return result
+        var items: [Item] = []
+        for pair in lossyItems(raw) {
+            guard let name = pair.name, let value = pair.value else { return nil }
+            items.append((name: name, value: value))
         }
-        return Array(raw.utf8).withUnsafeBytes { parse($0) }
+        return items
     }
 
-    static func parse(_ p: UnsafeRawBufferPointer) -> [Item]? {
-        var items: [Item] = []
+    /// The pairs as `parse` splits them, each name and value decoded where it can be and nil
+    /// where it cannot, so that a caller can ignore the pairs it does not know whatever their
+    /// bytes and refuse only the ones it does.
+    public static func lossyItems(_ raw: some StringProtocol) -> [(name: String?, value: String?)] {
+        if let result = raw.utf8.withContiguousStorageIfAvailable({ lossyItems(UnsafeRawBufferPointer($0)) }) {
+            return result
+        }
+        return Array(raw.utf8).withUnsafeBytes { lossyItems($0) }
+    }
+
+    static func lossyItems(_ p: UnsafeRawBufferPointer) -> [(name: String?, value: String?)] {
+        var items: [(name: String?, value: String?)] = []
         var start = 0
         var i = 0
         while i <= p.count {
@@ -32,14 +44,8 @@ public struct QueryParameters: Sendable, Equatable {
                 if i > start {
                     var eq = start
                     while eq < i, p[eq] != ASCII.equals { eq += 1 }
-                    guard let name = PercentDecoding.decode(UnsafeRawBufferPointer(rebasing: p[start..<eq]), plusAsSpace: true)
-                    else { return nil }
-                    var value = ""
-                    if eq < i {
-                        guard let v = PercentDecoding.decode(UnsafeRawBufferPointer(rebasing: p[(eq + 1)..<i]), plusAsSpace: true)
-                        else { return nil }
-                        value = v
-                    }
+                    let name = PercentDecoding.decode(UnsafeRawBufferPointer(rebasing: p[start..<eq]), plusAsSpace: true)
+                    let value = eq < i ? PercentDecoding.decode(UnsafeRawBufferPointer(rebasing: p[(eq + 1)..<i]), plusAsSpace: true) : ""
                     items.append((name: name, value: value))
                 }
                 start = i + 1

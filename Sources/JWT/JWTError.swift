@@ -3,7 +3,7 @@
 public enum JWTError: Error, Sendable, Equatable {
     /// Not three non-empty base64url segments, bad base64url, a header or payload that is not
     /// a strict JSON object, a missing or non-string `alg`, a `crit` header (we implement no
-    /// JWS extension, RFC 7515 §4.1.11), or a `typ` other than `JWT`.
+    /// JWS extension, RFC 7515 §4.1.11), or a `typ` other than `JWT` or `at+jwt`.
     case malformed
     /// `alg` is not exactly the algorithm the key is pinned to (`none` included).
     case unsupportedAlgorithm

@@ -3,7 +3,7 @@
 /// token bytes, the key, the options and the caller's clock reading.
 ///
 /// Order of checks: size; shape (exactly three non-empty segments); header (strict JSON
-/// object, `alg` equal to the key's algorithm, no `crit`, `typ` absent or `JWT`); signature;
+/// object, `alg` equal to the key's algorithm, no `crit`, `typ` absent, `JWT` or `at+jwt`); signature;
 /// and only then the payload and its claims, so an unsigned payload is never parsed.
 public struct JWTVerifier: Sendable {
     public let key: JWTKey
@@ -85,8 +85,7 @@ public struct JWTVerifier: Sendable {
                 // unprocessable (RFC 7515 §4.1.11).
                 return .malformed
             case "typ":
-                // RFC 7519 §5.1: "JWT" is the recommended value, compared case-insensitively.
-                guard let typ = member.value.string, Self.isASCIICaseInsensitiveJWT(typ) else { return .malformed }
+                guard let typ = member.value.string, Self.isAccessTokenType(typ) else { return .malformed }
             default:
                 continue // kid, jku, jwk, x5u, …: ignored; the key is pinned, never taken from a token.
             }
@@ -98,14 +97,12 @@ public struct JWTVerifier: Sendable {
         return nil
     }
 
-    private static func isASCIICaseInsensitiveJWT(_ text: String) -> Bool {
-        let utf8 = text.utf8
-        guard utf8.count == 3 else { return false }
-        var i = utf8.startIndex
-        for expected in [UInt8(ascii: "j"), UInt8(ascii: "w"), UInt8(ascii: "t")] {
-            guard utf8[i] | 0x20 == expected else { return false }
-            i = utf8.index(after: i)
-        }
-        return true
+    /// `JWT` (RFC 7519 §5.1) or `at+jwt` (RFC 9068 §2.1, OAuth access tokens), with or without
+    /// the `application/` prefix (RFC 7515 §4.1.9), compared case-insensitively like media types.
+    /// Other types (`JOSE`, `logout+jwt`, …) are tokens made for another purpose.
+    private static func isAccessTokenType(_ text: String) -> Bool {
+        var lowered = text.utf8.map { (65...90).contains($0) ? $0 | 0x20 : $0 }[...]
+        if lowered.starts(with: "application/".utf8) { lowered = lowered.dropFirst(12) }
+        return lowered.elementsEqual("jwt".utf8) || lowered.elementsEqual("at+jwt".utf8)
     }
 }

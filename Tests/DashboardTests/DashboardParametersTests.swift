@@ -56,7 +56,14 @@ import Testing
         #expect(invalidParameter("top=+5") == "top")
         #expect(invalidParameter("include_inactive=yes") == "include_inactive")
         #expect(invalidParameter("granularity=year") == "granularity")
-        #expect(invalidParameter("from=%zz") == "query")
+        #expect(invalidParameter("from=%zz") == "from")
+        #expect(invalidParameter("top=%C0%B1&from=2026-01-01") == "top")
+    }
+
+    @Test func unknownParametersAreIgnoredWhateverTheirBytes() {
+        for query in ["x=%FF", "%FF=1", "utm=100%", "a=%00&from=2026-11-01", "from=2026-11-01&from=%zz"] {
+            #expect((try? parse(query).get()) != nil, "\(query)")
+        }
     }
 
     @Test func rangeLimitIs1830DaysInclusive() {

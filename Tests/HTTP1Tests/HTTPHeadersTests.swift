@@ -12,6 +12,9 @@ struct HTTPHeadersTests {
         #expect(h.contains("x"))
         #expect(!h.contains("Content-Typ"))
         #expect(h.first("Content-Type\u{0}") == nil)
+        #expect(h.single("x") == "1")
+        #expect(h.single("content-type") == nil)  // repeated: no single value
+        #expect(h.single("absent") == nil)
     }
 
     @Test func caseFolding_isASCIIOnly() {

@@ -75,13 +75,14 @@ struct AlgorithmTests {
         }
     }
 
-    @Test(arguments: ["JWT", "jwt", "Jwt"])
-    func typJWT_isAccepted_caseInsensitively(typ: String) {
+    @Test(arguments: ["JWT", "jwt", "Jwt", "at+jwt", "AT+JWT", "application/at+jwt", "application/jwt", "Application/JWT"])
+    func typJWT_orAccessToken_isAccepted_caseInsensitively(typ: String) {
         let token = Tokens.hs256(Tokens.validPayload, header: #"{"alg":"HS256","typ":"\#(typ)"}"#)
         #expect(Tokens.hs256Verifier().verify(token, now: Tokens.now).isSuccess)
     }
 
-    @Test(arguments: [#""JOSE""#, #""at+jwt""#, #""JWE""#, #""JWT ""#, #""""#, "1", "null"])
+    @Test(arguments: [#""JOSE""#, #""logout+jwt""#, #""application/""#, #""application/JOSE""#, #""JWE""#, #""JWT ""#,
+                      #""""#, "1", "null", #""jwt\u0000""#])
     func otherTyp_isMalformed(typ: String) {
         let token = Tokens.hs256(Tokens.validPayload, header: #"{"alg":"HS256","typ":\#(typ)}"#)
         #expect(Tokens.hs256Verifier().verify(token, now: Tokens.now).failure == .malformed)

@@ -17,6 +17,7 @@ import sys
 import time
 
 import pytest
+from support import RawConnection
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures"))
 import dashdata as dd  # noqa: E402
@@ -150,6 +151,8 @@ ACCEPTED = [
     ("nbf_and_iat_in_the_past", lambda: "Bearer " + hs(claims(nbf=now_plus(-3600), iat=now_plus(-3600)))),
     ("no_iat", lambda: "Bearer " + hs(claims(iat=DROP))),
     ("no_typ_header", lambda: "Bearer " + hs(claims(), header={"alg": "HS256"})),
+    ("typ_at_jwt", lambda: "Bearer " + hs(claims(), header={"alg": "HS256", "typ": "at+jwt"})),
+    ("typ_application_at_jwt", lambda: "Bearer " + hs(claims(), header={"alg": "HS256", "typ": "application/at+jwt"})),
     ("scope_among_others", lambda: "Bearer " + hs(claims(scope="openid dashboard:read profile"))),
     ("tenant_id_64_chars", lambda: "Bearer " + hs(claims(tenant_id="A-z_0.9" + "b" * 57))),
     ("organization", lambda: "Bearer " + hs(claims(tenant_type="organization"))),
@@ -213,6 +216,20 @@ def test_every_endpoint_requires_a_token(findash, path):
     check_401(findash, "no_header", None, q)
     check_401(findash, "alg_none", "Bearer " + unsigned("none"), q)
     check_401(findash, "expired", "Bearer " + hs(claims(exp=now_plus(-3600))), q)
+
+
+def test_two_authorization_fields_are_refused(findash):
+    """Authorization is a singleton field (RFC 9110 §11.6.2): with two, a proxy and this server
+    might each pick another one, so neither is used, even when both are valid."""
+    good = "Bearer " + hs(claims())
+    for pair in ((good, good), (good, "Bearer x"), ("Bearer x", good)):
+        raw = ("GET %s HTTP/1.1\r\nHost: t\r\nAuthorization: %s\r\nAuthorization: %s\r\nConnection: close\r\n\r\n"
+               % (PATH, pair[0], pair[1])).encode()
+        with RawConnection(findash, timeout=5) as conn:
+            conn.send(raw)
+            resp = conn.read_response()
+        assert resp.status == 401, "two Authorization fields: expected 401, got %d" % resp.status
+        assert 'error="invalid_token"' in (resp.header("www-authenticate") or "")
 
 
 @pytest.mark.parametrize("name,build", ACCEPTED, ids=[n for n, _ in ACCEPTED])

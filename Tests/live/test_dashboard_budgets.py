@@ -14,6 +14,7 @@ Calendar facts used below (checked with Python's datetime):
 """
 
 import os
+import re
 import sys
 
 import pytest
@@ -327,6 +328,18 @@ def test_periods_on_leap_day_2028(findash, get_json, bud):
         Z("d00000000003", "Weekly taxi", "taxi", "USD", "weekly", *split(W, "40.00", 90.0)),
     ]
     dd.check({"as_of": "2028-02-29", "budgets": expected}, body, "budgets " + path)
+
+
+def test_periods_end_with_the_calendar_on_9999_12_31(findash, get_json, bud):
+    """The week of 9999-12-31 would end in year 10000, which YYYY-MM-DD cannot write
+    (CONTRACT §2): every period stops at 9999-12-31."""
+    body = dd.get_ok(get_json, findash, BASE + "?from=9999-12-01&to=9999-12-31", bud.token())
+    assert body["budgets"], body
+    for b in body["budgets"]:
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", b["period_end"]) and b["period_end"] <= "9999-12-31", b
+        if b["period"] == "weekly":
+            assert (b["period_start"], b["period_end"], b["days_elapsed"], b["days_remaining"]) == \
+                ("9999-12-27", "9999-12-31", 5, 0), b
 
 
 # --------------------------------------------------------------- main data set, huge sums

@@ -163,33 +163,52 @@ def test_invalid_encoding_in_the_path_is_a_4xx_never_a_5xx(findash, token, name,
 
 
 BAD_QUERIES = [
-    # Every one of these must be a 400 naming the query (the whole string is refused).
-    ("invalid-utf8-value", "from=%C3%28"),
-    ("invalid-utf8-name", "%FF=1"),
-    ("lone-continuation", "to=%80"),
-    ("overlong", "top=%C0%B1"),
-    ("surrogate", "granularity=%ED%A0%80"),
-    ("nul", "from=2026-01-01%00"),
-    ("not-hex", "top=%zz"),
-    ("truncated", "top=1%"),
-    ("truncated-2", "top=1%4"),
-    ("unknown-parameter-invalid", "x=%FF&from=2026-01-01"),
-    ("latin1-encoded", "include_inactive=%F6"),
+    # A known parameter whose value does not decode: a 400 naming it.
+    ("invalid-utf8-value", "from=%C3%28", "from"),
+    ("lone-continuation", "to=%80", "to"),
+    ("overlong", "top=%C0%B1", "top"),
+    ("surrogate", "granularity=%ED%A0%80", "granularity"),
+    ("nul", "from=2026-01-01%00", "from"),
+    ("not-hex", "top=%zz", "top"),
+    ("truncated", "top=1%", "top"),
+    ("truncated-2", "top=1%4", "top"),
+    ("latin1-encoded", "include_inactive=%F6", "include_inactive"),
 ]
 
 
-@pytest.mark.parametrize("name,query", BAD_QUERIES, ids=[c[0] for c in BAD_QUERIES])
-def test_invalid_encoding_in_query_parameters_is_a_400_problem(findash, token, name, query):
+@pytest.mark.parametrize("name,query,parameter", BAD_QUERIES, ids=[c[0] for c in BAD_QUERIES])
+def test_invalid_encoding_in_a_known_parameter_is_a_400_problem_naming_it(findash, token, name, query, parameter):
     resp = _exchange(findash, ("GET %s?%s HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer %s\r\n\r\n"
                                % (DASHBOARD, query, token)).encode())
     assert resp.status == 400, "?%s: expected 400, got %d %r" % (query, resp.status, resp.body[:300])
     assert resp.header("content-type", "").startswith("application/problem+json")
     doc = json.loads(resp.body)
     assert doc.get("status") == 400
+    assert "'%s'" % parameter in doc.get("detail", ""), "?%s: the detail does not name %s: %r" % (query, parameter, doc)
     text = json.dumps(doc)
     assert "%" not in doc.get("detail", "") and "\\ufffd" not in text, (
         "the problem echoes the client's bytes: %r" % doc)
     assert findash.alive()
+
+
+IGNORED_QUERIES = [
+    # CONTRACT §4: unknown parameters are ignored, whatever their bytes.
+    ("invalid-utf8-name", "%FF=1"),
+    ("unknown-parameter-invalid", "x=%FF&from=2026-01-01"),
+    ("tracking-parameter-with-bare-percent", "utm_content=100%&from=2026-01-01"),
+    ("unknown-nul", "a=%00"),
+]
+
+
+@pytest.mark.parametrize("name,query", IGNORED_QUERIES, ids=[c[0] for c in IGNORED_QUERIES])
+def test_an_unknown_parameter_is_ignored_whatever_its_encoding(findash, token, name, query):
+    clean = "&".join(p for p in query.split("&") if p.startswith("from="))
+    resp = _exchange(findash, ("GET %s?%s HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer %s\r\n\r\n"
+                               % (DASHBOARD, query, token)).encode())
+    ref = _exchange(findash, ("GET %s?%s HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer %s\r\n\r\n"
+                              % (DASHBOARD, clean, token)).encode())
+    assert resp.status == 200, "?%s: expected 200, got %d %r" % (query, resp.status, resp.body[:300])
+    assert resp.body == ref.body, "?%s answered otherwise than without its unknown parameter" % query
 
 
 def test_valid_percent_encoding_in_query_parameters_is_decoded(findash, token):

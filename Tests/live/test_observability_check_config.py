@@ -128,6 +128,9 @@ INVALID = {
     "dashboard_enabled_maybe": ({"DASHBOARD_ENABLED": "maybe"}, "DASHBOARD_ENABLED"),
     "cache_ttl_zero": ({"DASHBOARD_CACHE_TTL": "0"}, "DASHBOARD_CACHE_TTL"),
     "pool_size_huge": ({"DB_POOL_SIZE": "1000000"}, "DB_POOL_SIZE"),
+    "cors_wildcard": ({"CORS_ALLOWED_ORIGINS": "*"}, "CORS_ALLOWED_ORIGINS"),
+    "cors_trailing_slash": ({"CORS_ALLOWED_ORIGINS": "https://a.example,https://b.example/"}, "CORS_ALLOWED_ORIGINS"),
+    "cors_not_an_origin": ({"CORS_ALLOWED_ORIGINS": "app.example.com"}, "CORS_ALLOWED_ORIGINS"),
 }
 
 

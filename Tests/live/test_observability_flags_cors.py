@@ -42,6 +42,9 @@ def test_dashboard_disabled_turns_every_dashboard_route_into_404_problems(start_
             assert headers.get("x-request-id") and headers.get("x-content-type-options") == "nosniff"
         status, _, body = support.request(server, "HEAD", route, token=good)
         assert status == 404 and body == b""
+        for method in ("POST", "DELETE", "OPTIONS"):  # a route that does not exist has no methods
+            status, headers, _ = support.request(server, method, route, token=good)
+            assert status == 404 and "allow" not in headers, (method, route, status, headers)
     status, _, body = support.request(server, "GET", "/health")
     assert status == 200 and json.loads(body) == {"status": "ok"}
     status, _, body = support.request(server, "GET", "/health/dashboard")

@@ -297,7 +297,7 @@ public final class DashboardApp: HTTPApplication {
         case 413: "The request body is too large."
         case 414: "The request target is too long."
         case 431: "The request header section is too large."
-        case 501: "The request method is not implemented."
+        case 501: "The request's method or transfer coding is not implemented."
         case 505: "Only HTTP/1.0 and HTTP/1.1 are supported."
         default: "The request is malformed."
         }

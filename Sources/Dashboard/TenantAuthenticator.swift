@@ -68,6 +68,20 @@ public struct TenantAuthenticator: Sendable {
         let scheme = text.prefix(7)
         guard scheme.lowercased() == "bearer " else { return nil }
         let token = text.dropFirst(7).drop { $0 == " " }
-        return token.isEmpty ? nil : token
+        // A JWT is base64url segments and dots. Anything else is refused here, before the cache
+        // of verified tokens: Swift compares strings by canonical equivalence, so a token with a
+        // `K` turned into U+212A KELVIN SIGN would otherwise equal the cached original.
+        guard !token.isEmpty, token.utf8.allSatisfy(Self.isTokenByte) else { return nil }
+        return token
+    }
+
+    private static func isTokenByte(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
+            return true
+        default:
+            return false
+        }
     }
 }

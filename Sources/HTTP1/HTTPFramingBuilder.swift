@@ -28,8 +28,10 @@ struct HTTPFramingBuilder {
         switch name.count {
         case 4 where ASCII.equalsIgnoringCase(p, name, "host"):
             hostCount += 1
-            // RFC 9112 §3.2: more than one Host is a 400.
+            // RFC 9112 §3.2: more than one Host is a 400, and so is a value that is not
+            // `uri-host [":" port]` (empty is allowed: a target without authority).
             if hostCount > 1 { return .badRequest("duplicate Host") }
+            if !value.allSatisfy({ ASCII.isAuthorityByte(p[$0]) }) { return .badRequest("invalid Host") }
         case 6 where ASCII.equalsIgnoringCase(p, name, "expect"):
             if ASCII.equalsIgnoringCase(p, value, "100-continue") { expectsContinue = true }
         case 10 where ASCII.equalsIgnoringCase(p, name, "connection"):

@@ -39,6 +39,8 @@ final class Connection {
     var closeAfterWrite = false
     /// The peer sent FIN; answer what was received, then close.
     var peerClosed = false
+    /// EPOLLRDHUP was reported: the FIN is queued behind the data, and no further edge will say so.
+    var finArrived = false
     /// Reading stopped for back-pressure; resume with a read attempt (edge-triggered epoll).
     var readPaused = false
 

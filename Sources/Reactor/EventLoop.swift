@@ -183,8 +183,9 @@ final class EventLoop: @unchecked Sendable {
             flush(conn, now: now)
             if connection(for: token) == nil { return }
         }
+        if events & CEPOLL_RDHUP != 0 { conn.finArrived = true }
         if events & (CEPOLL_IN | CEPOLL_RDHUP) != 0 {
-            readAvailable(conn, now: now, untilEOF: events & CEPOLL_RDHUP != 0)
+            readAvailable(conn, now: now)
         }
     }
 
@@ -192,7 +193,7 @@ final class EventLoop: @unchecked Sendable {
 
     /// Reads until `EAGAIN` (edge-triggered), parsing as it goes, or stops early for
     /// back-pressure (a request in progress with more pipelined input, or unsent output).
-    private func readAvailable(_ conn: Connection, now: Int64, untilEOF: Bool = false) {
+    private func readAvailable(_ conn: Connection, now: Int64) {
         while true {
             if conn.phase != .lingering && (conn.unparsedCount > config.limits.maxHeadBytes * 2 || conn.outBytes > Self.maxBufferedOutput) {
                 conn.readPaused = true  // resumed once the pending work is written
@@ -205,8 +206,9 @@ final class EventLoop: @unchecked Sendable {
                 process(conn, now: now)
                 guard isOpen(conn) else { return }
                 // A short read drained the socket; a new arrival raises a new edge. After
-                // EPOLLRDHUP no edge follows, so read on until the end of the stream is seen.
-                if count < scratch.count && !untilEOF { return }
+                // EPOLLRDHUP no edge follows (even when reading resumes after back-pressure),
+                // so read on until the end of the stream is seen.
+                if count < scratch.count && !conn.finArrived { return }
                 continue
             }
             if count == 0 {
@@ -288,7 +290,9 @@ final class EventLoop: @unchecked Sendable {
 
     /// Queues the response to `head` and returns the connection to reading.
     private func complete(_ conn: Connection, head: HTTPRequestHead, response: HTTPServerResponse, now: Int64) {
-        let keepAlive = head.keepAlive && !response.closeConnection && !draining && !conn.peerClosed
+        // A peer that half-closed after pipelining still gets an answer to each complete request
+        // it sent; the connection closes once nothing but the end of its input is left.
+        let keepAlive = head.keepAlive && !response.closeConnection && !draining && !(conn.peerClosed && conn.unparsedCount == 0)
         let omitBody = head.method == .head || response.status == 304 || response.status == 204
         encode(response, keepAlive: keepAlive, omitBody: omitBody, into: conn)
         conn.head = nil

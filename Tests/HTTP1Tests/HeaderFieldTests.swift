@@ -135,4 +135,17 @@ struct HeaderFieldTests {
         let head = expectAccepted(b("POST / HTTP/1.1\r\nHost: h\r\nExpect: 200-ok\r\nContent-Length: 1\r\n\r\nx"))
         #expect(head?.expectsContinue == false)
     }
+
+    /// RFC 9112 §3.2: a Host value that is not `uri-host [":" port]` is a 400; empty is allowed.
+    @Test(arguments: ["a b", "user@evil", "a/b", "a\\b", "h?x", "h#x", "a\"b"])
+    func invalidHostValue_isRejected(_ host: String) {
+        expectRejected(b("GET / HTTP/1.1\r\nHost: \(host)\r\n\r\n"), status: 400)
+    }
+
+    @Test func validHostValues_areAccepted() {
+        for host in ["example.com", "example.com:8000", "[::1]:8000", "127.0.0.1", "xn--bcher-kva.example", ""] {
+            #expect(expectAccepted(b("GET / HTTP/1.1\r\nHost: \(host)\r\n\r\n")) != nil, "\(host)")
+        }
+        expectRejected(Array("GET / HTTP/1.1\r\nHost: ".utf8) + [0xFF, 0xFE] + Array("\r\n\r\n".utf8), status: 400)
+    }
 }

@@ -232,6 +232,19 @@ def test_two_authorization_fields_are_refused(findash):
         assert 'error="invalid_token"' in (resp.header("www-authenticate") or "")
 
 
+def test_a_canonically_equivalent_token_is_not_taken_from_the_cache(findash):
+    """U+212A KELVIN SIGN is canonically equivalent to K: once the real token is verified and
+    cached, the altered one must still be refused (tokens are compared as bytes)."""
+    token = next(t for t in (hs(claims(jti="kelvin-%d" % i)) for i in range(1000)) if "K" in t)
+    assert send(findash, "Bearer " + token)[0] == 200
+    altered = token.replace("K", "\u212a", 1)
+    raw = ("GET %s HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer %s\r\nConnection: close\r\n\r\n"
+           % (PATH, altered)).encode("utf-8")
+    with RawConnection(findash, timeout=5) as conn:
+        conn.send(raw)
+        assert conn.read_response().status == 401
+
+
 @pytest.mark.parametrize("name,build", ACCEPTED, ids=[n for n, _ in ACCEPTED])
 def test_accepted(findash, name, build):
     status, _, raw = send(findash, build())

@@ -115,7 +115,15 @@ public final class DashboardApp: HTTPApplication {
     public func errorResponse(status: Int, reason: String, head: HTTPRequestHead?, requestBytes: ArraySlice<UInt8>) -> HTTPServerResponse {
         // The client's id is echoed when it is readable and valid even in a rejected request.
         let requestID = RequestID.resolve(head?.headers.first("x-request-id") ?? rawHeaderValue("x-request-id", in: requestBytes))
-        return problem(Problem(status: status, detail: Self.protocolErrorDetail(status)), requestID: requestID)
+        let response = problem(Problem(status: status, detail: Self.protocolErrorDetail(status)), requestID: requestID)
+        // Refused requests are requests too: operators see probing in the log and the counters.
+        let endpoint = head.map { RequestContext.routeTemplate($0.path) } ?? "other"
+        metrics.observe(endpoint: endpoint, tenantType: nil, tenantKey: nil, status: status, seconds: 0,
+                        nowSeconds: MonotonicClock.now() / 1_000_000_000)
+        logger.access(requestID: requestID, method: head?.method.name ?? "", path: head?.path ?? "", status: status,
+                      tenantType: nil, tenantID: nil, subject: nil, endpoint: endpoint, durationMs: 0, cacheHit: nil,
+                      responseSize: response.body.count)
+        return response
     }
 
     // MARK: Dashboard

@@ -238,6 +238,24 @@ def test_unreachable_dependencies_are_logged_as_json_events_without_the_password
     assert_nothing_secret({"stdout": stdout, "stderr": stderr}, [password, db_url])
 
 
+def test_requests_the_parser_refuses_have_access_lines_too(split_server):
+    """A request refused before routing (400, 501, 505) is logged like any other, so that
+    probing shows in the log; the status and the client's request id are on the line."""
+    server = split_server()
+    raws = [b"GET / HTTP/1.1\r\nHost: a b\r\nX-Request-ID: refused-400\r\n\r\n",
+            b"PROPFIND / HTTP/1.1\r\nHost: t\r\nX-Request-ID: refused-501\r\n\r\n",
+            b"GET / HTTP/1.2\r\nHost: t\r\nX-Request-ID: refused-505\r\n\r\n"]
+    for raw in raws:
+        with support.RawConnection(server, timeout=5) as conn:
+            conn.send(raw)
+            conn.read_response()
+    assert server.stop() == 0
+    lines = {r.get("request_id"): r for r in parse_every_line(server.log_text()) if r.get("message") == "request"}
+    for status in (400, 501, 505):
+        record = lines.get("refused-%d" % status)
+        assert record is not None and record["status"] == status, (status, sorted(k for k in lines if k))
+
+
 def test_log_level_warning_writes_no_access_lines(split_server):
     server = split_server(LOG_LEVEL="warning")
     token = make_token(tenant_id="obslog_quiet")

@@ -100,7 +100,7 @@ final class EventLoop: @unchecked Sendable {
             for i in 0..<max(0, n) {
                 let (token, flags) = events.withUnsafeBufferPointer { (cepoll_token($0.baseAddress, i), cepoll_events($0.baseAddress, i)) }
                 switch token {
-                case Self.listenerToken: acceptAll(now: now)
+                case Self.listenerToken: acceptWaiting(now: now)
                 case Self.wakeToken: drainMailbox(now: now)
                 default: handle(events: flags, token: token, now: now)
                 }
@@ -120,7 +120,7 @@ final class EventLoop: @unchecked Sendable {
     /// is level-triggered and fires again. Between batches the loop reaps connections that were
     /// reset while they queued; accepting a deep queue at once would hold thousands of dead
     /// descriptors against `MAX_CONNECTIONS` and shut out live clients.
-    private func acceptAll(now: Int64) {
+    private func acceptWaiting(now: Int64) {
         for _ in 0..<Self.acceptBatch where !draining {
             var storage = sockaddr_storage()
             var length = socklen_t(MemoryLayout<sockaddr_storage>.size)

@@ -39,7 +39,7 @@ let package = Package(
 
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"], swiftSettings: swiftSettings),
         .testTarget(name: "JWTTests", dependencies: ["JWT"], swiftSettings: swiftSettings),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "HTTP1"], swiftSettings: swiftSettings),
+        .testTarget(name: "DashboardTests", dependencies: ["Basics", "Dashboard", "HTTP1"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -110,16 +110,19 @@ public final class CacheGenerations: Sendable {
     }
 
     /// The notification channel's state. Either transition may hide changes: forget everything,
-    /// and on reconnection publish a new epoch.
+    /// and on reconnection publish a new epoch — before the cache is used again, so that no
+    /// worker builds a key from the epoch stored before the gap while it is being replaced.
     public func listening(_ up: Bool) {
         forget { s in
-            s.listening = up
+            s.listening = false
             s.epoch = nil
             s.tenants.removeAll()
         }
-        if up {
-            publish(Self.epochKey)
-            forget { $0.epoch = nil }
+        guard up else { return }
+        publish(Self.epochKey)
+        forget { s in
+            s.listening = true
+            s.epoch = nil
         }
     }
 

@@ -11,6 +11,15 @@
 /// `Retry-After`, `Server-Timing`, `X-RateLimit-*`, `Access-Control-Allow-Origin`), each on
 /// the answers that carry it. Response schemas are closed (`additionalProperties: false`), so
 /// a test can validate real answers against them.
+///
+/// Each thing is said once: a response, header, parameter or schema used in more than one
+/// place is a component (`components/responses`, `headers`, `parameters`, `schemas`) that
+/// each place references with `$ref`, e.g. the dashboard routes' problems (`BadRequest` ...
+/// `ServiceUnavailable`), their `304` (`NotModified`) and their HEAD `200`
+/// (`DashboardFiguresHead`). GET and HEAD stay separate operations and never share a
+/// response: HEAD's has no body and says so, hence `BadRequestHead` ... `ServiceUnavailableHead`.
+/// OpenAPI cannot reference a response's map of headers as a whole, so that map is repeated
+/// (each header in it a `$ref`) in responses that differ in anything else.
 /// `docs/api.md` is the prose companion of this document; change both together.
 public enum OpenAPIDocument {
     /// The document as UTF-8 JSON bytes, ready to be sent as a response body.
@@ -167,42 +176,7 @@ public enum OpenAPIDocument {
             ],
             "responses": {
               "200": {
-                "description": "The figures. HEAD: the same status and headers, no body.",
-                "headers": {
-                  "X-Request-ID": {
-                    "$ref": "#/components/headers/X-Request-ID"
-                  },
-                  "X-Content-Type-Options": {
-                    "$ref": "#/components/headers/X-Content-Type-Options"
-                  },
-                  "ETag": {
-                    "$ref": "#/components/headers/ETag"
-                  },
-                  "X-Cache": {
-                    "$ref": "#/components/headers/X-Cache"
-                  },
-                  "Cache-Control": {
-                    "$ref": "#/components/headers/Cache-Control-Dashboard"
-                  },
-                  "Vary": {
-                    "$ref": "#/components/headers/Vary"
-                  },
-                  "Server-Timing": {
-                    "$ref": "#/components/headers/Server-Timing"
-                  },
-                  "X-RateLimit-Limit": {
-                    "$ref": "#/components/headers/X-RateLimit-Limit"
-                  },
-                  "X-RateLimit-Remaining": {
-                    "$ref": "#/components/headers/X-RateLimit-Remaining"
-                  },
-                  "X-RateLimit-Reset": {
-                    "$ref": "#/components/headers/X-RateLimit-Reset"
-                  },
-                  "Access-Control-Allow-Origin": {
-                    "$ref": "#/components/headers/Access-Control-Allow-Origin"
-                  }
-                }
+                "$ref": "#/components/responses/DashboardFiguresHead"
               },
               "304": {
                 "$ref": "#/components/responses/NotModified"
@@ -356,42 +330,7 @@ public enum OpenAPIDocument {
             ],
             "responses": {
               "200": {
-                "description": "The figures. HEAD: the same status and headers, no body.",
-                "headers": {
-                  "X-Request-ID": {
-                    "$ref": "#/components/headers/X-Request-ID"
-                  },
-                  "X-Content-Type-Options": {
-                    "$ref": "#/components/headers/X-Content-Type-Options"
-                  },
-                  "ETag": {
-                    "$ref": "#/components/headers/ETag"
-                  },
-                  "X-Cache": {
-                    "$ref": "#/components/headers/X-Cache"
-                  },
-                  "Cache-Control": {
-                    "$ref": "#/components/headers/Cache-Control-Dashboard"
-                  },
-                  "Vary": {
-                    "$ref": "#/components/headers/Vary"
-                  },
-                  "Server-Timing": {
-                    "$ref": "#/components/headers/Server-Timing"
-                  },
-                  "X-RateLimit-Limit": {
-                    "$ref": "#/components/headers/X-RateLimit-Limit"
-                  },
-                  "X-RateLimit-Remaining": {
-                    "$ref": "#/components/headers/X-RateLimit-Remaining"
-                  },
-                  "X-RateLimit-Reset": {
-                    "$ref": "#/components/headers/X-RateLimit-Reset"
-                  },
-                  "Access-Control-Allow-Origin": {
-                    "$ref": "#/components/headers/Access-Control-Allow-Origin"
-                  }
-                }
+                "$ref": "#/components/responses/DashboardFiguresHead"
               },
               "304": {
                 "$ref": "#/components/responses/NotModified"
@@ -545,42 +484,7 @@ public enum OpenAPIDocument {
             ],
             "responses": {
               "200": {
-                "description": "The figures. HEAD: the same status and headers, no body.",
-                "headers": {
-                  "X-Request-ID": {
-                    "$ref": "#/components/headers/X-Request-ID"
-                  },
-                  "X-Content-Type-Options": {
-                    "$ref": "#/components/headers/X-Content-Type-Options"
-                  },
-                  "ETag": {
-                    "$ref": "#/components/headers/ETag"
-                  },
-                  "X-Cache": {
-                    "$ref": "#/components/headers/X-Cache"
-                  },
-                  "Cache-Control": {
-                    "$ref": "#/components/headers/Cache-Control-Dashboard"
-                  },
-                  "Vary": {
-                    "$ref": "#/components/headers/Vary"
-                  },
-                  "Server-Timing": {
-                    "$ref": "#/components/headers/Server-Timing"
-                  },
-                  "X-RateLimit-Limit": {
-                    "$ref": "#/components/headers/X-RateLimit-Limit"
-                  },
-                  "X-RateLimit-Remaining": {
-                    "$ref": "#/components/headers/X-RateLimit-Remaining"
-                  },
-                  "X-RateLimit-Reset": {
-                    "$ref": "#/components/headers/X-RateLimit-Reset"
-                  },
-                  "Access-Control-Allow-Origin": {
-                    "$ref": "#/components/headers/Access-Control-Allow-Origin"
-                  }
-                }
+                "$ref": "#/components/responses/DashboardFiguresHead"
               },
               "304": {
                 "$ref": "#/components/responses/NotModified"
@@ -734,42 +638,7 @@ public enum OpenAPIDocument {
             ],
             "responses": {
               "200": {
-                "description": "The figures. HEAD: the same status and headers, no body.",
-                "headers": {
-                  "X-Request-ID": {
-                    "$ref": "#/components/headers/X-Request-ID"
-                  },
-                  "X-Content-Type-Options": {
-                    "$ref": "#/components/headers/X-Content-Type-Options"
-                  },
-                  "ETag": {
-                    "$ref": "#/components/headers/ETag"
-                  },
-                  "X-Cache": {
-                    "$ref": "#/components/headers/X-Cache"
-                  },
-                  "Cache-Control": {
-                    "$ref": "#/components/headers/Cache-Control-Dashboard"
-                  },
-                  "Vary": {
-                    "$ref": "#/components/headers/Vary"
-                  },
-                  "Server-Timing": {
-                    "$ref": "#/components/headers/Server-Timing"
-                  },
-                  "X-RateLimit-Limit": {
-                    "$ref": "#/components/headers/X-RateLimit-Limit"
-                  },
-                  "X-RateLimit-Remaining": {
-                    "$ref": "#/components/headers/X-RateLimit-Remaining"
-                  },
-                  "X-RateLimit-Reset": {
-                    "$ref": "#/components/headers/X-RateLimit-Reset"
-                  },
-                  "Access-Control-Allow-Origin": {
-                    "$ref": "#/components/headers/Access-Control-Allow-Origin"
-                  }
-                }
+                "$ref": "#/components/responses/DashboardFiguresHead"
               },
               "304": {
                 "$ref": "#/components/responses/NotModified"
@@ -923,42 +792,7 @@ public enum OpenAPIDocument {
             ],
             "responses": {
               "200": {
-                "description": "The figures. HEAD: the same status and headers, no body.",
-                "headers": {
-                  "X-Request-ID": {
-                    "$ref": "#/components/headers/X-Request-ID"
-                  },
-                  "X-Content-Type-Options": {
-                    "$ref": "#/components/headers/X-Content-Type-Options"
-                  },
-                  "ETag": {
-                    "$ref": "#/components/headers/ETag"
-                  },
-                  "X-Cache": {
-                    "$ref": "#/components/headers/X-Cache"
-                  },
-                  "Cache-Control": {
-                    "$ref": "#/components/headers/Cache-Control-Dashboard"
-                  },
-                  "Vary": {
-                    "$ref": "#/components/headers/Vary"
-                  },
-                  "Server-Timing": {
-                    "$ref": "#/components/headers/Server-Timing"
-                  },
-                  "X-RateLimit-Limit": {
-                    "$ref": "#/components/headers/X-RateLimit-Limit"
-                  },
-                  "X-RateLimit-Remaining": {
-                    "$ref": "#/components/headers/X-RateLimit-Remaining"
-                  },
-                  "X-RateLimit-Reset": {
-                    "$ref": "#/components/headers/X-RateLimit-Reset"
-                  },
-                  "Access-Control-Allow-Origin": {
-                    "$ref": "#/components/headers/Access-Control-Allow-Origin"
-                  }
-                }
+                "$ref": "#/components/responses/DashboardFiguresHead"
               },
               "304": {
                 "$ref": "#/components/responses/NotModified"
@@ -1426,6 +1260,14 @@ public enum OpenAPIDocument {
               "15000.00"
             ]
           },
+          "NetAmount": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/Money"
+              }
+            ],
+            "description": "income - expenses."
+          },
           "Percentage": {
             "type": [
               "number",
@@ -1447,6 +1289,11 @@ public enum OpenAPIDocument {
               "2026-11-21"
             ]
           },
+          "DateParameter": {
+            "type": "string",
+            "format": "date",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+          },
           "Timestamp": {
             "type": "string",
             "format": "date-time",
@@ -1462,6 +1309,10 @@ public enum OpenAPIDocument {
             "pattern": "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
             "description": "A uuid in lowercase canonical form, as PostgreSQL prints it."
           },
+          "RequestId": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9._:-]{1,128}$"
+          },
           "Currency": {
             "type": "string",
             "pattern": "^[A-Z]{3}$",
@@ -1476,6 +1327,14 @@ public enum OpenAPIDocument {
             "examples": [
               "groceries",
               "uncategorized"
+            ]
+          },
+          "Granularity": {
+            "type": "string",
+            "enum": [
+              "day",
+              "week",
+              "month"
             ]
           },
           "Tenant": {
@@ -1586,12 +1445,7 @@ public enum OpenAPIDocument {
                 "description": "Minus the sum of the period's expense amounts (transfers excluded)."
               },
               "net_cash_flow": {
-                "allOf": [
-                  {
-                    "$ref": "#/components/schemas/Money"
-                  }
-                ],
-                "description": "income - expenses."
+                "$ref": "#/components/schemas/NetAmount"
               },
               "savings_rate": {
                 "allOf": [
@@ -1602,6 +1456,13 @@ public enum OpenAPIDocument {
                 "description": "net_cash_flow / income x 100; null when income is zero."
               }
             }
+          },
+          "SummaryCurrencies": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/SummaryCurrency"
+            },
+            "description": "One entry per currency with an active account or a transaction in the period, sorted by code."
           },
           "BudgetCounts": {
             "type": "object",
@@ -1636,6 +1497,16 @@ public enum OpenAPIDocument {
               }
             }
           },
+          "AccountsCount": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Number of active accounts."
+          },
+          "TransactionsCount": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Number of the period's transactions, all kinds and currencies."
+          },
           "SummaryMembers": {
             "type": "object",
             "description": "The summary's figures (the `summary` member of /financial/dashboard).",
@@ -1648,21 +1519,13 @@ public enum OpenAPIDocument {
             ],
             "properties": {
               "currencies": {
-                "type": "array",
-                "items": {
-                  "$ref": "#/components/schemas/SummaryCurrency"
-                },
-                "description": "One entry per currency with an active account or a transaction in the period, sorted by code."
+                "$ref": "#/components/schemas/SummaryCurrencies"
               },
               "accounts_count": {
-                "type": "integer",
-                "minimum": 0,
-                "description": "Number of active accounts."
+                "$ref": "#/components/schemas/AccountsCount"
               },
               "transactions_count": {
-                "type": "integer",
-                "minimum": 0,
-                "description": "Number of the period's transactions, all kinds and currencies."
+                "$ref": "#/components/schemas/TransactionsCount"
               },
               "budgets": {
                 "$ref": "#/components/schemas/BudgetCounts"
@@ -1858,12 +1721,7 @@ public enum OpenAPIDocument {
                 "description": "Minus the sum of the bucket's expense amounts (negative when it holds only refunds)."
               },
               "net": {
-                "allOf": [
-                  {
-                    "$ref": "#/components/schemas/Money"
-                  }
-                ],
-                "description": "income - expenses."
+                "$ref": "#/components/schemas/NetAmount"
               }
             }
           },
@@ -1948,12 +1806,7 @@ public enum OpenAPIDocument {
                 "description": "Minus the sum of expense amounts."
               },
               "net": {
-                "allOf": [
-                  {
-                    "$ref": "#/components/schemas/Money"
-                  }
-                ],
-                "description": "income - expenses."
+                "$ref": "#/components/schemas/NetAmount"
               },
               "count": {
                 "type": "integer",
@@ -1998,6 +1851,13 @@ public enum OpenAPIDocument {
               }
             }
           },
+          "TransactionCurrencies": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/TransactionCurrency"
+            },
+            "description": "One entry per currency with a transaction in the period, sorted by code."
+          },
           "TransactionMembers": {
             "type": "object",
             "description": "The transaction analytics (the `transactions` member of /financial/dashboard).",
@@ -2008,19 +1868,10 @@ public enum OpenAPIDocument {
             ],
             "properties": {
               "granularity": {
-                "type": "string",
-                "enum": [
-                  "day",
-                  "week",
-                  "month"
-                ]
+                "$ref": "#/components/schemas/Granularity"
               },
               "currencies": {
-                "type": "array",
-                "items": {
-                  "$ref": "#/components/schemas/TransactionCurrency"
-                },
-                "description": "One entry per currency with a transaction in the period, sorted by code."
+                "$ref": "#/components/schemas/TransactionCurrencies"
               }
             }
           },
@@ -2201,21 +2052,13 @@ public enum OpenAPIDocument {
                 "$ref": "#/components/schemas/Period"
               },
               "currencies": {
-                "type": "array",
-                "items": {
-                  "$ref": "#/components/schemas/SummaryCurrency"
-                },
-                "description": "One entry per currency with an active account or a transaction in the period, sorted by code."
+                "$ref": "#/components/schemas/SummaryCurrencies"
               },
               "accounts_count": {
-                "type": "integer",
-                "minimum": 0,
-                "description": "Number of active accounts."
+                "$ref": "#/components/schemas/AccountsCount"
               },
               "transactions_count": {
-                "type": "integer",
-                "minimum": 0,
-                "description": "Number of the period's transactions, all kinds and currencies."
+                "$ref": "#/components/schemas/TransactionsCount"
               },
               "budgets": {
                 "$ref": "#/components/schemas/BudgetCounts"
@@ -2265,19 +2108,10 @@ public enum OpenAPIDocument {
                 "$ref": "#/components/schemas/Period"
               },
               "granularity": {
-                "type": "string",
-                "enum": [
-                  "day",
-                  "week",
-                  "month"
-                ]
+                "$ref": "#/components/schemas/Granularity"
               },
               "currencies": {
-                "type": "array",
-                "items": {
-                  "$ref": "#/components/schemas/TransactionCurrency"
-                },
-                "description": "One entry per currency with a transaction in the period, sorted by code."
+                "$ref": "#/components/schemas/TransactionCurrencies"
               }
             }
           },
@@ -2399,6 +2233,13 @@ public enum OpenAPIDocument {
               }
             }
           },
+          "ProbeStatus": {
+            "type": "string",
+            "enum": [
+              "up",
+              "down"
+            ]
+          },
           "ServiceProbe": {
             "type": "object",
             "description": "A dependency probe.",
@@ -2409,11 +2250,7 @@ public enum OpenAPIDocument {
             ],
             "properties": {
               "status": {
-                "type": "string",
-                "enum": [
-                  "up",
-                  "down"
-                ]
+                "$ref": "#/components/schemas/ProbeStatus"
               },
               "latency_ms": {
                 "type": "number",
@@ -2433,11 +2270,7 @@ public enum OpenAPIDocument {
             ],
             "properties": {
               "status": {
-                "type": "string",
-                "enum": [
-                  "up",
-                  "down"
-                ]
+                "$ref": "#/components/schemas/ProbeStatus"
               },
               "kind": {
                 "type": "string",
@@ -2862,6 +2695,44 @@ public enum OpenAPIDocument {
               }
             }
           },
+          "DashboardFiguresHead": {
+            "description": "The figures. HEAD: the same status and headers, no body.",
+            "headers": {
+              "X-Request-ID": {
+                "$ref": "#/components/headers/X-Request-ID"
+              },
+              "X-Content-Type-Options": {
+                "$ref": "#/components/headers/X-Content-Type-Options"
+              },
+              "ETag": {
+                "$ref": "#/components/headers/ETag"
+              },
+              "X-Cache": {
+                "$ref": "#/components/headers/X-Cache"
+              },
+              "Cache-Control": {
+                "$ref": "#/components/headers/Cache-Control-Dashboard"
+              },
+              "Vary": {
+                "$ref": "#/components/headers/Vary"
+              },
+              "Server-Timing": {
+                "$ref": "#/components/headers/Server-Timing"
+              },
+              "X-RateLimit-Limit": {
+                "$ref": "#/components/headers/X-RateLimit-Limit"
+              },
+              "X-RateLimit-Remaining": {
+                "$ref": "#/components/headers/X-RateLimit-Remaining"
+              },
+              "X-RateLimit-Reset": {
+                "$ref": "#/components/headers/X-RateLimit-Reset"
+              },
+              "Access-Control-Allow-Origin": {
+                "$ref": "#/components/headers/Access-Control-Allow-Origin"
+              }
+            }
+          },
           "BadRequestHead": {
             "description": "A known parameter has a bad value (the detail names it: from, to, as_of, granularity, top, include_inactive, or `query` when the query string is not valid percent-encoded UTF-8). HEAD: the same status and headers, no body.",
             "headers": {
@@ -3070,9 +2941,7 @@ public enum OpenAPIDocument {
             "required": false,
             "description": "First day of the range, inclusive (a real YYYY-MM-DD day). Default: the first day of `to`'s month. from > to, or a range (to - from + 1) over 1,830 days, is a 400.",
             "schema": {
-              "type": "string",
-              "format": "date",
-              "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+              "$ref": "#/components/schemas/DateParameter"
             },
             "example": "2026-11-01"
           },
@@ -3082,9 +2951,7 @@ public enum OpenAPIDocument {
             "required": false,
             "description": "Last day of the range, inclusive. Default: today (the server's UTC date).",
             "schema": {
-              "type": "string",
-              "format": "date",
-              "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+              "$ref": "#/components/schemas/DateParameter"
             },
             "example": "2026-11-21"
           },
@@ -3094,9 +2961,7 @@ public enum OpenAPIDocument {
             "required": false,
             "description": "Reference day for budgets. Default: `to`.",
             "schema": {
-              "type": "string",
-              "format": "date",
-              "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+              "$ref": "#/components/schemas/DateParameter"
             },
             "example": "2026-11-21"
           },
@@ -3106,12 +2971,7 @@ public enum OpenAPIDocument {
             "required": false,
             "description": "Trend bucket size. Default: day for ranges up to 31 days, week up to 183, else month.",
             "schema": {
-              "type": "string",
-              "enum": [
-                "day",
-                "week",
-                "month"
-              ]
+              "$ref": "#/components/schemas/Granularity"
             },
             "example": "week"
           },
@@ -3154,8 +3014,7 @@ public enum OpenAPIDocument {
             "required": false,
             "description": "The client's request id, echoed when it is 1-128 characters of [A-Za-z0-9._:-].",
             "schema": {
-              "type": "string",
-              "pattern": "^[A-Za-z0-9._:-]{1,128}$"
+              "$ref": "#/components/schemas/RequestId"
             }
           }
         },
@@ -3163,8 +3022,7 @@ public enum OpenAPIDocument {
           "X-Request-ID": {
             "description": "The request's id: the client's X-Request-ID when it is 1-128 characters of [A-Za-z0-9._:-], else a new one. On every response.",
             "schema": {
-              "type": "string",
-              "pattern": "^[A-Za-z0-9._:-]{1,128}$"
+              "$ref": "#/components/schemas/RequestId"
             }
           },
           "X-Content-Type-Options": {

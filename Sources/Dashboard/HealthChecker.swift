@@ -101,7 +101,8 @@ public final class HealthChecker: Sendable {
     private func probeDatabase() -> Bool {
         let deadline = MonotonicClock.now() + 1_500_000_000
         return connection.withLock { slot in
-            if slot == nil || slot!.isBroken {
+            // A session ended by a database restart is noticed here, not by a failed probe.
+            if slot == nil || !slot!.looksAlive() {
                 slot = try? PQConnection(conninfo: conninfo, timeoutSeconds: 1.0, settings: sessionSettings)
             }
             guard let conn = slot else { return false }

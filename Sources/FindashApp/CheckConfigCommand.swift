@@ -27,6 +27,7 @@ enum CheckConfigCommand {
             ("PORT", String(c.server.port)),
             ("DATABASE_URL", maskedConnectionString(c.databaseURL)),
             ("MEMCACHED_SERVERS", c.memcachedServers.isEmpty ? "(in-process cache)" : c.memcachedServers.map { "\($0.host):\($0.port)" }.joined(separator: ",")),
+            ("MEMCACHED_TIMEOUT_MS", String(c.memcachedTimeoutMilliseconds)),
             ("DASHBOARD_CACHE_TTL", String(c.dashboard.cacheTTLSeconds)),
             ("DASHBOARD_ENABLED", String(c.dashboard.enabled)),
             ("JWT", jwtDescription(c.jwtKey!, environment: environment)),

@@ -36,6 +36,8 @@ public struct Configuration: Sendable {
     public var server = HTTPServerConfiguration()
     public var databaseURL = ""
     public var memcachedServers: [(host: String, port: Int)] = []
+    /// `MEMCACHED_TIMEOUT_MS`: bound of every memcached connect, send and receive, default 50.
+    public var memcachedTimeoutMilliseconds = 50
     public var dashboard = DashboardSettings()
     public var jwtKey: JWTKeySource?
     public var jwtIssuer: String?
@@ -98,6 +100,7 @@ public struct Configuration: Sendable {
                 c.memcachedServers.append((String(parts[0]), port))
             }
         }
+        c.memcachedTimeoutMilliseconds = try integer(env, "MEMCACHED_TIMEOUT_MS", default: 50, in: 1...5_000)
         c.dashboard.cacheTTLSeconds = try integer(env, "DASHBOARD_CACHE_TTL", default: c.environment.defaultCacheTTL, in: 1...2_592_000)
         if let v = value("DASHBOARD_ENABLED") {
             switch v.lowercased() {

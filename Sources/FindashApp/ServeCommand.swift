@@ -75,7 +75,7 @@ enum ServeCommand {
         var shared: MemcachedResponseCache?
         if !config.memcachedServers.isEmpty {
             let client = MemcacheClient(servers: config.memcachedServers.map { MemcacheServer(host: $0.host, port: $0.port) },
-                                        timeoutMilliseconds: 50, poolSize: config.blockingThreads)
+                                        timeoutMilliseconds: config.memcachedTimeoutMilliseconds, poolSize: config.blockingThreads)
             shared = MemcachedResponseCache(client: client, metrics: metrics, logger: logger)
         }
         let generations = CacheGenerations(store: shared ?? LocalGenerationStore())

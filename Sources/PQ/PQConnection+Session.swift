@@ -5,7 +5,7 @@ import Glibc
 import Darwin
 #endif
 
-/// Session housekeeping used by `PQPool` and `PQListener`.
+/// Session housekeeping used by `PQPool`, `PQListener` and the health probe.
 extension PQConnection {
     /// The session's socket, or -1 when closed.
     var socket: Int32 { raw.map { PQsocket($0) } ?? -1 }
@@ -13,7 +13,7 @@ extension PQConnection {
     /// Cheap check before lending out an idle connection: if the server has sent something
     /// while we were idle (typically the FATAL of a restart or `pg_terminate_backend`),
     /// read it; a session found dead is closed. No round trip.
-    func looksAlive() -> Bool {
+    public func looksAlive() -> Bool {
         guard let conn = raw, PQstatus(conn) == CONNECTION_OK else {
             close()
             return false

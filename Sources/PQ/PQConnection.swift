@@ -64,7 +64,7 @@ public final class PQConnection {
             // query within 2 s instead of running it to the end.
             // A pooler or managed service may refuse the setting: only a lost session matters.
             do {
-                try execute("SET client_connection_check_interval = 2000", timeoutSeconds: max(deadline.remainingSeconds, 1))
+                try execute("SET client_connection_check_interval = 2000", timeoutSeconds: max(deadline.remainingSeconds, 0.05))
             } catch {
                 if isBroken { throw error }
             }

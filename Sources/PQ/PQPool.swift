@@ -114,9 +114,14 @@ public final class PQPool: Sendable {
                     giveBack(nil)
                     throw .unavailable
                 }
+                // The caller's budget bounds the connect too: a request never outlives it.
                 let remaining = Double(deadline.remainingMilliseconds) / 1000
+                guard remaining >= PQPool.shortestConnectSeconds else {
+                    giveBack(nil)
+                    throw .timeout
+                }
                 do {
-                    let connection = try PQConnection(conninfo: conninfo, timeoutSeconds: min(connectTimeoutSeconds, max(remaining, 0.5)),
+                    let connection = try PQConnection(conninfo: conninfo, timeoutSeconds: min(connectTimeoutSeconds, remaining),
                                                       statementTimeoutSeconds: statementTimeoutSeconds, settings: settings)
                     lock.withLock { state.retryConnectAfter = 0 }
                     return connection
@@ -128,6 +133,10 @@ public final class PQPool: Sendable {
             }
         }
     }
+
+    /// Less time than this left: not worth starting a connection (a loopback connect and
+    /// handshake alone take milliseconds).
+    static let shortestConnectSeconds = 0.05
 
     /// After a failed connect, other callers fail at once for this long (then one retries).
     static let connectRetryPause: UInt64 = 500_000_000

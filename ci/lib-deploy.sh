@@ -45,7 +45,7 @@ DEPLOY_PASSTHROUGH_VARS=(
     DASHBOARD_CACHE_TTL DASHBOARD_ENABLED JWT_PUBLIC_KEY_FILE JWT_ISSUER JWT_AUDIENCE
     CORS_ALLOWED_ORIGINS LOG_LEVEL WORKERS BLOCKING_THREADS DB_POOL_SIZE DB_STATEMENT_TIMEOUT
     DB_READER_ROLE HTTP_HEAD_TIMEOUT HTTP_IDLE_TIMEOUT HTTP_WRITE_TIMEOUT MAX_CONNECTIONS
-    DRAIN_TIMEOUT METRICS_ALLOW RATE_LIMIT_RPS RATE_LIMIT_BURST
+    DRAIN_TIMEOUT METRICS_ALLOW RATE_LIMIT_RPS RATE_LIMIT_BURST MEMCACHED_TIMEOUT_MS
 )
 
 deploy_env_valid() {
@@ -408,12 +408,24 @@ write_colour_env() {
     )
 }
 
-# run_with_env ENVFILE CMD...: CMD with a clean environment plus ENVFILE's exports.
+# sanitizer_env: NAME=value lines of the caller's sanitizer settings, for `env -i`. A sanitized
+# build (scripts/test-sanitize.sh deploys one) must get them: where its reports go (log_path,
+# checked by that script), leak checking and exit codes.
+sanitizer_env() {
+    local name
+    for name in ASAN_OPTIONS TSAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
+        if [[ -n ${!name:-} ]]; then printf '%s=%s\n' "$name" "${!name}"; fi
+    done
+}
+
+# run_with_env ENVFILE CMD...: CMD with a clean environment (sanitizer settings kept) plus
+# ENVFILE's exports.
 run_with_env() {
-    local envfile=$1
+    local envfile=$1 sanitizers
     shift
+    mapfile -t sanitizers < <(sanitizer_env)
     # shellcheck disable=SC2016  # expanded by the inner bash
-    env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
+    env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "${sanitizers[@]}" \
         bash -c 'set -a; source "$1"; set +a; shift; exec "$@"' run_with_env "$envfile" "$@"
 }
 
@@ -423,8 +435,9 @@ run_with_env() {
 # /health; writes $STATE/COLOUR/replicas. Returns 1 (after stopping what started) on failure.
 start_colour() {
     local colour=$1 release=$2 dir=$STATE/$1 bin=$STATE/releases/$2/findash
-    local i attempt port pid avoid=() deadline rc
+    local i attempt port pid avoid=() deadline rc sanitizers
     mapfile -t avoid < <(colour_ports "$(other_colour "$colour")")
+    mapfile -t sanitizers < <(sanitizer_env)
     avoid+=("$PORT")
     : >"$dir/replicas"
     printf '%s\n' "$release" >"$dir/release"
@@ -435,7 +448,7 @@ start_colour() {
             # setsid: its own session, so no Ctrl-C or hang-up of the caller reaches it; the
             # subshell is not a process group leader, so setsid execs in place and $! is findash.
             # shellcheck disable=SC2016  # expanded by the inner bash
-            (close_fds && exec setsid env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
+            (close_fds && exec setsid env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "${sanitizers[@]}" \
                 bash -c 'set -a; source "$1"; set +a; export PORT=$2; exec "$3" serve' replica "$dir/env" "$port" "$bin") \
                 </dev/null >>"$dir/replica-$i.log" 2>&1 &
             pid=$!

@@ -50,7 +50,13 @@ CONFIG_VARS = (
     "BLOCKING_THREADS", "DB_POOL_SIZE", "HTTP_HEAD_TIMEOUT", "HTTP_IDLE_TIMEOUT",
     "HTTP_WRITE_TIMEOUT", "MAX_CONNECTIONS", "DRAIN_TIMEOUT", "DB_STATEMENT_TIMEOUT",
     "METRICS_ALLOW", "METRICS_PORT", "DB_READER_ROLE", "RATE_LIMIT_RPS", "RATE_LIMIT_BURST",
+    "MEMCACHED_TIMEOUT_MS",
 )
+
+# Sanitizer builds run the server several times slower (scripts/test-sanitize.sh sets 3):
+# wall-clock bounds that only hold for a release build are multiplied by this; `make test`
+# (factor 1) holds the real bounds.
+TIME_FACTOR = float(os.environ.get("FINDASH_FAULT_TIME_FACTOR", "1"))
 
 REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
@@ -160,6 +166,7 @@ class FindashServer:
 
         server = FindashServer(HTTP_IDLE_TIMEOUT="1").start()
         server.url, server.port, server.pid
+        server.wait_cache_ready()  # its LISTEN session is up: the cache is in use
         server.stop()            # SIGTERM, waits up to 25 s, returns the exit status
         server.log_text()        # everything it printed (stdout and stderr)
 
@@ -199,6 +206,11 @@ class FindashServer:
             "MEMCACHED_SERVERS": os.environ["MEMCACHED_SERVERS"],
             "LOG_LEVEL": "info",
         })
+        # The sanitizer runs give memcached steps more room than the default 50 ms (a slow
+        # build's scheduling hiccup is not a memcached failure); a test's own value wins.
+        mc_timeout = os.environ.get("FINDASH_TEST_MEMCACHED_TIMEOUT_MS")
+        if mc_timeout and "MEMCACHED_TIMEOUT_MS" not in self.overrides:
+            env["MEMCACHED_TIMEOUT_MS"] = mc_timeout
         for key, value in self.overrides.items():
             if value is None:
                 env.pop(key, None)
@@ -267,6 +279,20 @@ class FindashServer:
             time.sleep(0.05)
         raise AssertionError("%s did not answer GET /health with 200 within %.0f s (last: %s)\n%s"
                              % (self.describe(), timeout, last_error, self.log_tail()))
+
+    def wait_cache_ready(self, timeout=10.0):
+        """Waits for the "change notifications connected" event. Until its LISTEN session
+        is up (it connects asynchronously at start) the server bypasses its cache, so two
+        identical requests may be computed apart (another generated_at, another ETag):
+        call this before counting hits or expecting a 304 (needs LOG_LEVEL info or debug)."""
+        deadline = time.monotonic() + timeout * TIME_FACTOR
+        while '"change notifications connected"' not in self.log_text():
+            assert self.alive(), "%s exited before its change notifications connected\n%s" % (
+                self.describe(), self.log_tail())
+            assert time.monotonic() < deadline, "%s: no change notifications within %.0f s\n%s" % (
+                self.describe(), timeout * TIME_FACTOR, self.log_tail())
+            time.sleep(0.02)
+        return self
 
     def send_signal(self, sig=signal.SIGTERM):
         if self.proc is not None and self.proc.poll() is None:
@@ -360,6 +386,37 @@ class FindashServer:
 
     def __repr__(self):
         return "<FindashServer %s pid=%s>" % (self.describe(), self.pid)
+
+
+def start_with_metrics_port(start, **env_overrides):
+    """start(METRICS_PORT=<free port>, **env_overrides) -> a started server with /metrics on a
+    port of its own (see wait_no_connections). Starts again in the rare case that the main
+    port came out equal to METRICS_PORT (SO_REUSEPORT would let both listeners bind it)."""
+    for _ in range(3):
+        server = start(METRICS_PORT=str(free_port()), **env_overrides)
+        if server.port != int(server.env["METRICS_PORT"]):
+            return server
+        server.stop()
+    raise AssertionError("no distinct PORT and METRICS_PORT in three tries")
+
+
+def wait_no_connections(server, timeout=5.0):
+    """Waits until `server` holds no HTTP connection on its main port: its
+    dashboard_http_connections gauge (what MAX_CONNECTIONS counts) is 0. After start() the
+    readiness probe's connection still counts until the server has read the client's close,
+    which a loaded machine may delay. Read over METRICS_PORT (start_with_metrics_port): a
+    scrape on the main port would be a connection itself."""
+    url = "http://127.0.0.1:%s" % server.env["METRICS_PORT"]
+    deadline = time.monotonic() + timeout * TIME_FACTOR
+    while True:
+        status, _, body = request(url, "GET", "/metrics", timeout=5.0)
+        m = re.search(rb"^dashboard_http_connections (\S+)$", body, re.M)
+        assert status == 200 and m, "GET %s/metrics: %s %r" % (url, status, body[:300])
+        if float(m.group(1)) == 0:
+            return
+        assert time.monotonic() < deadline, "%s still holds %s connection(s) %.0f s after start" % (
+            server.describe(), m.group(1).decode(), timeout * TIME_FACTOR)
+        time.sleep(0.02)
 
 
 def run_findash(*args, env_overrides=None, timeout=60, input=None):

@@ -16,7 +16,8 @@ test's services, exactly as `make run` would write them. The variables the docs 
   somewhere to go; stopped at the end), DEPLOY_BINARY=FINDASH_BIN, JWT_SECRET=TEST_SECRET;
   VALIDATE_L7=skip (the docs test runs inside `make test`: no suite within the suite),
   VALIDATE_LEVELS="L2 L3 L4" and VALIDATE_L6_DURATION=2 to keep validations short
-  (tests/test_deploy_local.py runs every level).
+  (tests/test_deploy_local.py runs every level);
+- CANDIDATE_PORT: a free port for the candidate of docs/runbooks/failed-deployment.md.
 
 Two adaptations, both mechanical: `swift build -c release --show-bin-path` answers with
 FINDASH_BIN's directory (a `swift` shim first on PATH; `make test` built FINDASH_BIN with that
@@ -153,6 +154,9 @@ def docs_env(tmp_path_factory, live_log_dir):
         "DEPLOY_MODE": "local",
         "DEPLOY_STATE_DIR": os.path.join(work, "deploy-staging"),
         "DEPLOY_PORT": str(support.free_port()),
+        # failed-deployment.md's candidate: a free port, not the fixed default 18999, which
+        # another run on this machine may use at the same time (SO_REUSEPORT lets both bind).
+        "CANDIDATE_PORT": str(support.free_port()),
         "DEPLOY_BINARY": os.environ["FINDASH_BIN"],
         "DRAIN_TIMEOUT": "10",
         "VALIDATE_L7": "skip",

@@ -16,7 +16,7 @@ import struct
 import threading
 import time
 
-from support import RawConnection, simple_get
+from support import RawConnection, simple_get, start_with_metrics_port, wait_no_connections
 from test_hostile_slow_clients import (MEMORY_FACTOR, CloseWatcher, LatencyProbe, assert_serves, close_all,
                                        open_connections, rss_kib)
 
@@ -89,8 +89,9 @@ def test_flood_beyond_max_connections_is_closed_at_once_and_service_continues(st
     once and the server's memory has not grown much."""
     limit, flood = 300, 2000
     _raise_nofile(flood + 1000)
-    server = start_findash(MAX_CONNECTIONS=str(limit), HTTP_IDLE_TIMEOUT="60", HTTP_HEAD_TIMEOUT="60")
-    time.sleep(0.3)  # the readiness probe's connection is gone
+    server = start_with_metrics_port(start_findash, MAX_CONNECTIONS=str(limit), HTTP_IDLE_TIMEOUT="60",
+                                     HTTP_HEAD_TIMEOUT="60")
+    wait_no_connections(server)  # the readiness probe's connection is gone: `limit` free slots
     rss_before = rss_kib(server.pid)
     socks = []
     lock = threading.Lock()

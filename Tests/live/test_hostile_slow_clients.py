@@ -12,6 +12,7 @@ other test_hostile_*.py files.
 """
 
 import errno
+import multiprocessing
 import os
 import selectors
 import socket
@@ -49,30 +50,50 @@ def percentile(values, p):
 
 
 class LatencyProbe:
-    """Well-behaved clients in background threads: `threads` loops, each alternating a
-    request on a fresh connection with a request on its kept-alive one, GET /health,
-    with a short pause between requests. `stop()` returns self; then `latencies`,
-    `failures` (descriptions of anything but a prompt 200) and `p99`."""
+    """Well-behaved clients: `threads` loops, each alternating a request on a fresh
+    connection with a request on its kept-alive one, GET /health, with a short pause
+    between requests. They run in a child process of their own (fork), so that they never
+    wait for the interpreter lock of an attacking loop in this process: the latencies are
+    the server's. `stop()` returns self; then `latencies`, `failures` (descriptions of
+    anything but a prompt 200) and `p99`."""
 
     def __init__(self, server, threads=2, pause=0.02, timeout=5.0):
         self.server = server
+        self.nthreads = threads
         self.pause = pause
         self.timeout = timeout
         self.latencies = []
         self.failures = []
         self.lock = threading.Lock()
-        self.stopping = threading.Event()
-        self.threads = [threading.Thread(target=self._run, args=(i,), daemon=True) for i in range(threads)]
+        self.stopping = None   # set by stop(); a multiprocessing Event
+        self.proc = None
+        self.results = None    # the child's end of the pipe sends (latencies, failures)
 
     def start(self):
-        for t in self.threads:
-            t.start()
+        ctx = multiprocessing.get_context("fork")
+        self.stopping = ctx.Event()
+        receiver, sender = ctx.Pipe(duplex=False)
+        self.proc = ctx.Process(target=self._child, args=(sender,), daemon=True)
+        self.proc.start()
+        sender.close()
+        self.results = receiver
         return self
 
     def stop(self):
         self.stopping.set()
-        for t in self.threads:
-            t.join(self.timeout + 5)
+        try:
+            if self.results.poll(self.timeout + 10):
+                self.latencies, self.failures = self.results.recv()
+            else:
+                self.failures = ["the probe process sent no results"]
+        except EOFError:
+            self.failures = ["the probe process died (exit status %s)" % self.proc.exitcode]
+        finally:
+            self.results.close()
+            self.proc.join(5)
+            if self.proc.is_alive():
+                self.proc.kill()
+                self.proc.join(5)
         return self
 
     def __enter__(self):
@@ -81,6 +102,23 @@ class LatencyProbe:
     def __exit__(self, *exc):
         self.stop()
 
+    def _child(self, sender):
+        # In the child: the client threads, then the results back to the parent.
+        local_stop = threading.Event()
+        threads = [threading.Thread(target=self._run, args=(i, local_stop), daemon=True)
+                   for i in range(self.nthreads)]
+        for t in threads:
+            t.start()
+        try:
+            self.stopping.wait()
+        finally:
+            local_stop.set()
+            for t in threads:
+                t.join(self.timeout + 5)
+            with self.lock:
+                sender.send((list(self.latencies), list(self.failures)))
+            sender.close()
+
     def _record(self, seconds=None, failure=None):
         with self.lock:
             if failure is not None:
@@ -88,10 +126,10 @@ class LatencyProbe:
             else:
                 self.latencies.append(seconds)
 
-    def _run(self, index):
+    def _run(self, index, stopping):
         kept = None
         n = 0
-        while not self.stopping.is_set():
+        while not stopping.is_set():
             n += 1
             fresh = n % 2 == 1 or kept is None
             started = time.monotonic()
@@ -119,7 +157,7 @@ class LatencyProbe:
                     kept = RawConnection(self.server, timeout=self.timeout)
                 except OSError as exc:
                     self._record(failure="connect: %r" % exc)
-            self.stopping.wait(self.pause)
+            stopping.wait(self.pause)
         if kept is not None:
             kept.close()
 

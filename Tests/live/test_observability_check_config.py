@@ -53,11 +53,12 @@ def test_valid_configuration_prints_every_setting_with_secrets_masked():
     db_url = os.environ["DATABASE_URL"]
     proc = run(["check-config"], ENVIRONMENT="staging", JWT_SECRET=SECRET, PORT="8123", LOG_LEVEL="warning",
                RATE_LIMIT_RPS="2.5", CORS_ALLOWED_ORIGINS="https://a.example,https://b.example",
-               DASHBOARD_ENABLED="false", METRICS_ALLOW="10.0.0.7")
+               DASHBOARD_ENABLED="false", METRICS_ALLOW="10.0.0.7", MEMCACHED_TIMEOUT_MS="120")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     values = config_lines(proc.stdout)
     expected = {"ENVIRONMENT": "staging", "PORT": "8123", "LOG_LEVEL": "warning", "DASHBOARD_CACHE_TTL": "600",
-                "RATE_LIMIT_BURST": "5", "DASHBOARD_ENABLED": "false", "METRICS_ALLOW": "10.0.0.7"}
+                "RATE_LIMIT_BURST": "5", "DASHBOARD_ENABLED": "false", "METRICS_ALLOW": "10.0.0.7",
+                "MEMCACHED_TIMEOUT_MS": "120"}
     for name, value in expected.items():
         assert values.get(name) == value, "%s=%r, want %r\n%s" % (name, values.get(name), value, proc.stdout)
     assert float(values["RATE_LIMIT_RPS"]) == 2.5
@@ -73,11 +74,12 @@ def test_valid_configuration_prints_every_setting_with_secrets_masked():
 def test_defaults_and_environment_dependent_ttl():
     for environment, ttl in (("development", "60"), ("testing", "300"), ("staging", "600"), ("production", "1800")):
         proc = run(["check-config"], ENVIRONMENT=environment, JWT_SECRET=SECRET, PORT=None, LOG_LEVEL=None,
-                   HOST=None)
+                   HOST=None, MEMCACHED_TIMEOUT_MS=None)
         assert proc.returncode == 0, (environment, proc.stdout + proc.stderr)
         values = config_lines(proc.stdout)
         assert values["DASHBOARD_CACHE_TTL"] == ttl, (environment, values)
         assert values["PORT"] == "8000" and values["HOST"] == "0.0.0.0" and values["LOG_LEVEL"] == "info", values
+        assert values["MEMCACHED_TIMEOUT_MS"] == "50", values
         assert SECRET not in proc.stdout + proc.stderr
 
 
@@ -128,6 +130,8 @@ INVALID = {
     "dashboard_enabled_maybe": ({"DASHBOARD_ENABLED": "maybe"}, "DASHBOARD_ENABLED"),
     "cache_ttl_zero": ({"DASHBOARD_CACHE_TTL": "0"}, "DASHBOARD_CACHE_TTL"),
     "pool_size_huge": ({"DB_POOL_SIZE": "1000000"}, "DB_POOL_SIZE"),
+    "memcached_timeout_zero": ({"MEMCACHED_TIMEOUT_MS": "0"}, "MEMCACHED_TIMEOUT_MS"),
+    "memcached_timeout_with_unit": ({"MEMCACHED_TIMEOUT_MS": "50ms"}, "MEMCACHED_TIMEOUT_MS"),
     "cors_wildcard": ({"CORS_ALLOWED_ORIGINS": "*"}, "CORS_ALLOWED_ORIGINS"),
     "cors_trailing_slash": ({"CORS_ALLOWED_ORIGINS": "https://a.example,https://b.example/"}, "CORS_ALLOWED_ORIGINS"),
     "cors_not_an_origin": ({"CORS_ALLOWED_ORIGINS": "app.example.com"}, "CORS_ALLOWED_ORIGINS"),

@@ -79,14 +79,6 @@ def split_server(request, tmp_path):
         server.stop(timeout=25)
 
 
-def wait_for_notifications(server, timeout=10):
-    """Until LISTEN is up the server (by design) bypasses its cache."""
-    deadline = time.monotonic() + timeout
-    while '"change notifications connected"' not in server.log_text():
-        assert time.monotonic() < deadline, "no change notifications within %d s\n%s" % (timeout, server.log_tail())
-        time.sleep(0.02)
-
-
 def parse_every_line(text, what="stdout"):
     records = []
     for number, line in enumerate(text.splitlines(), 1):
@@ -120,7 +112,7 @@ def test_every_line_is_json_and_each_request_has_its_access_line_without_secrets
     db_url = os.environ["DATABASE_URL"]
     assert urlsplit(db_url).password, "the test needs a DATABASE_URL with a password"
     server = split_server(JWT_SECRET=jwt_secret, LOG_LEVEL="info")
-    wait_for_notifications(server)
+    server.wait_cache_ready()
     uid, oid = "obslog_u_" + uuid.uuid4().hex[:8], "obslog_o_" + uuid.uuid4().hex[:8]
     user = make_token(tenant_type="user", tenant_id=uid, secret=jwt_secret,
                       claims_override={"sub": "alice-" + uid})

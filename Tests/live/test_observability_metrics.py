@@ -85,20 +85,11 @@ def tenant_id(prefix):
     return "%s_%s" % (prefix, uuid.uuid4().hex[:12])
 
 
-def wait_for_notifications(server, timeout=10):
-    """Until LISTEN is up the server (by design) bypasses its cache; a test that counts
-    hits and misses starts after the "change notifications connected" event."""
-    deadline = time.monotonic() + timeout
-    while '"change notifications connected"' not in server.log_text():
-        assert time.monotonic() < deadline, "no change notifications within %d s\n%s" % (timeout, server.log_tail())
-        time.sleep(0.02)
-
-
 # ----------------------------------------------------------------------------- counts
 
 def test_request_counts_histograms_and_cache_counters_after_a_known_mix(start_findash):
     server = start_findash()
-    wait_for_notifications(server)
+    server.wait_cache_ready()
     user_id, org_id = tenant_id("obsmu"), tenant_id("obsmo")
     user = make_token(tenant_type="user", tenant_id=user_id)
     org = make_token(tenant_type="organization", tenant_id=org_id)
@@ -162,7 +153,8 @@ def test_request_counts_histograms_and_cache_counters_after_a_known_mix(start_fi
 
 
 def test_rate_limited_requests_are_counted_with_status_429(start_findash):
-    server = start_findash(RATE_LIMIT_RPS="0.5", RATE_LIMIT_BURST="2")
+    # 0.1 rps: no refill within 10 s, so the four requests cannot be topped up midway.
+    server = start_findash(RATE_LIMIT_RPS="0.1", RATE_LIMIT_BURST="2")
     token = make_token(tenant_id=tenant_id("obsm429"))
     _, before = scrape(server)
     statuses = [support.request(server, "GET", SUMMARY, token=token)[0] for _ in range(4)]
@@ -175,7 +167,7 @@ def test_rate_limited_requests_are_counted_with_status_429(start_findash):
 
 def test_cache_invalidations_counter_moves_on_a_data_change(start_findash, psql):
     server = start_findash()
-    wait_for_notifications(server)
+    server.wait_cache_ready()
     tid = tenant_id("obsminv")
     token = make_token(tenant_id=tid)
     status, headers, _ = support.request(server, "GET", SUMMARY, token=token)

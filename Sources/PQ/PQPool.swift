@@ -126,7 +126,12 @@ public final class PQPool: Sendable {
                     lock.withLock { state.retryConnectAfter = 0 }
                     return connection
                 } catch {
-                    lock.withLock { state.retryConnectAfter = PQDeadline.nowNanoseconds() + PQPool.connectRetryPause }
+                    // A connect that only ran out of the caller's budget says nothing about the
+                    // database: others keep connecting freely.
+                    let cutShortByBudget = remaining < connectTimeoutSeconds && deadline.hasPassed
+                    if !cutShortByBudget {
+                        lock.withLock { state.retryConnectAfter = PQDeadline.nowNanoseconds() + PQPool.connectRetryPause }
+                    }
                     giveBack(nil)
                     throw error
                 }

@@ -408,25 +408,25 @@ write_colour_env() {
     )
 }
 
-# sanitizer_env: NAME=value lines of the caller's sanitizer settings, for `env -i`. A sanitized
-# build (scripts/test-sanitize.sh deploys one) must get them: where its reports go (log_path,
-# checked by that script), leak checking and exit codes.
-sanitizer_env() {
+# clean_env: one word per line of `env -i PATH=… LANG=C.UTF-8 [sanitizer settings]`, the prefix
+# of a command run with a clean environment. A sanitized build (scripts/test-sanitize.sh deploys
+# one) keeps its settings: where its reports go (log_path, checked by that script), leak
+# checking and exit codes.
+clean_env() {
     local name
+    printf '%s\n' env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8
     for name in ASAN_OPTIONS TSAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
         if [[ -n ${!name:-} ]]; then printf '%s=%s\n' "$name" "${!name}"; fi
     done
 }
 
-# run_with_env ENVFILE CMD...: CMD with a clean environment (sanitizer settings kept) plus
-# ENVFILE's exports.
+# run_with_env ENVFILE CMD...: CMD with a clean environment (clean_env) plus ENVFILE's exports.
 run_with_env() {
-    local envfile=$1 sanitizers
+    local envfile=$1 cleanenv
     shift
-    mapfile -t sanitizers < <(sanitizer_env)
+    mapfile -t cleanenv < <(clean_env)
     # shellcheck disable=SC2016  # expanded by the inner bash
-    env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "${sanitizers[@]}" \
-        bash -c 'set -a; source "$1"; set +a; shift; exec "$@"' run_with_env "$envfile" "$@"
+    "${cleanenv[@]}" bash -c 'set -a; source "$1"; set +a; shift; exec "$@"' run_with_env "$envfile" "$@"
 }
 
 # --- replicas --------------------------------------------------------------------------------
@@ -435,9 +435,9 @@ run_with_env() {
 # /health; writes $STATE/COLOUR/replicas. Returns 1 (after stopping what started) on failure.
 start_colour() {
     local colour=$1 release=$2 dir=$STATE/$1 bin=$STATE/releases/$2/findash
-    local i attempt port pid avoid=() deadline rc sanitizers
+    local i attempt port pid avoid=() deadline rc cleanenv
     mapfile -t avoid < <(colour_ports "$(other_colour "$colour")")
-    mapfile -t sanitizers < <(sanitizer_env)
+    mapfile -t cleanenv < <(clean_env)
     avoid+=("$PORT")
     : >"$dir/replicas"
     printf '%s\n' "$release" >"$dir/release"
@@ -448,7 +448,7 @@ start_colour() {
             # setsid: its own session, so no Ctrl-C or hang-up of the caller reaches it; the
             # subshell is not a process group leader, so setsid execs in place and $! is findash.
             # shellcheck disable=SC2016  # expanded by the inner bash
-            (close_fds && exec setsid env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "${sanitizers[@]}" \
+            (close_fds && exec setsid "${cleanenv[@]}" \
                 bash -c 'set -a; source "$1"; set +a; export PORT=$2; exec "$3" serve' replica "$dir/env" "$port" "$bin") \
                 </dev/null >>"$dir/replica-$i.log" 2>&1 &
             pid=$!
